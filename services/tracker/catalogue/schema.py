@@ -1,0 +1,285 @@
+"""The catalogue of a strategic agenda: its YAML shape, and a parser that says where a file is wrong."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.functional_validators import AfterValidator, PlainValidator, model_validator
+from pydantic_core import PydanticCustomError, ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pydantic_core import ErrorDetails
+
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Tekst = Annotated[str, StringConstraints(min_length=1)]
+# YAML gives lists; lax tuple validation accepts them while the items stay strict.
+LIJST = Field(strict=False)
+
+
+def _niet_leeg(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Not min_length: that also fires when the only item is invalid, above the item's own error.
+    if not value:
+        raise PydanticCustomError("leeg", "mag niet leeg zijn")
+    return value
+
+
+NIET_LEEG = AfterValidator(_niet_leeg)
+Slugs = Annotated[tuple[Slug, ...], LIJST, NIET_LEEG]
+
+
+def _positief_getal(value: object) -> int | float:
+    # A plain validator keeps 5300 an int and reports one Dutch error instead of one per union member.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PydanticCustomError("getal", "moet een getal zijn")
+    if value <= 0:
+        raise PydanticCustomError("positief", "moet groter dan 0 zijn")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Portefeuillehouder(_Model):
+    id: Slug
+    naam: Tekst
+
+
+class Programmalijn(_Model):
+    naam: Tekst
+    programma: Tekst
+    portefeuillehouders: Slugs
+
+
+class Opgave(_Model):
+    id: Slug
+    nummer: Annotated[int, Field(ge=1)]
+    titel: Tekst
+    dwarsthema: bool = False
+    coordinerend: Slug | None = None
+    programmalijnen: Annotated[tuple[Programmalijn, ...], LIJST, NIET_LEEG]
+
+
+class Kpi(_Model):
+    omschrijving: Tekst
+    eenheid: Tekst
+    doel: Annotated[int | float, PlainValidator(_positief_getal)]
+    streefdatum: date | None = None
+
+
+class Actie(_Model):
+    id: Slug
+    opgave: Slug
+    titel: Tekst
+    omschrijving: Tekst
+    portefeuillehouders: Slugs
+    programmalijn: Tekst
+    kpi: Kpi | None = None
+    begrotingscode: Tekst | None = None
+    einddatum: date
+    update_interval_dagen: Annotated[int, Field(ge=1)] = 30
+
+
+class Catalogue(_Model):
+    gemeente: Tekst
+    bron: Tekst
+    jaar: int
+    portefeuillehouders: Annotated[tuple[Portefeuillehouder, ...], LIJST, NIET_LEEG]
+    opgaven: Annotated[tuple[Opgave, ...], LIJST, NIET_LEEG]
+    acties: Annotated[tuple[Actie, ...], LIJST] = ()
+
+    @model_validator(mode="after")
+    def _verwijzingen_kloppen(self) -> Catalogue:
+        problems = list(_problems(self))
+        if problems:
+            # The locs travel in the context so that parse_catalogue can report the first one in the file.
+            raise PydanticCustomError(
+                "verwijzing", "{bericht}", {"bericht": problems[0][1], "plekken": problems}
+            )
+        return self
+
+
+def _problems(c: Catalogue) -> Iterator[Problem]:
+    yield from _duplicates(("portefeuillehouders",), "id", [p.id for p in c.portefeuillehouders])
+    yield from _duplicates(("opgaven",), "id", [o.id for o in c.opgaven])
+    yield from _duplicates(("opgaven",), "nummer", [o.nummer for o in c.opgaven])
+    holders = {p.id for p in c.portefeuillehouders}
+    for i, opgave in enumerate(c.opgaven):
+        yield from _opgave_problems(("opgaven", i), opgave, holders)
+    yield from _duplicates(("acties",), "id", [a.id for a in c.acties])
+    opgaven = {o.id: o for o in c.opgaven}
+    for i, actie in enumerate(c.acties):
+        yield from _actie_problems(("acties", i), actie, opgaven, holders)
+
+
+def _duplicates(loc: Loc, field: str, values: list[Any]) -> Iterator[Problem]:
+    seen: set[Any] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield (*loc, i, field), f"{value!r} komt dubbel voor"
+        seen.add(value)
+
+
+def _unknown_holders(loc: Loc, ids: tuple[str, ...], holders: set[str]) -> Iterator[Problem]:
+    for k, holder in enumerate(ids):
+        if holder not in holders:
+            yield (*loc, k), f"onbekende portefeuillehouder {holder!r}"
+
+
+def _opgave_problems(loc: Loc, opgave: Opgave, holders: set[str]) -> Iterator[Problem]:
+    if opgave.coordinerend is not None and opgave.coordinerend not in holders:
+        yield (*loc, "coordinerend"), f"onbekende portefeuillehouder {opgave.coordinerend!r}"
+    yield from _duplicates((*loc, "programmalijnen"), "naam", [p.naam for p in opgave.programmalijnen])
+    for j, lijn in enumerate(opgave.programmalijnen):
+        yield from _unknown_holders(
+            (*loc, "programmalijnen", j, "portefeuillehouders"), lijn.portefeuillehouders, holders
+        )
+
+
+def _actie_problems(
+    loc: Loc, actie: Actie, opgaven: dict[str, Opgave], holders: set[str]
+) -> Iterator[Problem]:
+    opgave = opgaven.get(actie.opgave)
+    if opgave is None:
+        yield (*loc, "opgave"), f"onbekende opgave {actie.opgave!r}"
+    yield from _unknown_holders((*loc, "portefeuillehouders"), actie.portefeuillehouders, holders)
+    if opgave and actie.programmalijn not in {p.naam for p in opgave.programmalijnen}:
+        yield (*loc, "programmalijn"), f"geen programmalijn van opgave {opgave.id!r}"
+
+
+class CatalogueError(ValueError):
+    """A catalogue file that cannot be used, with the line and field where it goes wrong."""
+
+    def __init__(self, file: Path, line: int, field: str, message: str) -> None:
+        self.file, self.line, self.field, self.message = file, line, field, message
+        super().__init__(f"{file.name}:{line}: {field + ': ' if field else ''}{message}")
+
+
+class _Loader(yaml.SafeLoader):
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        # A date-shaped but impossible value (2026-02-30) raises a bare ValueError without a mark.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is geen geldige datum", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def parse_catalogue(path: Path) -> Catalogue:
+    """Read and validate a catalogue file; raise CatalogueError at the first problem in it."""
+    root, data = _load(path)
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as exc:
+        errors = [located for e in exc.errors() for located in _located(root, e)]
+        line, field, message = min(errors, key=lambda e: e[0])
+        raise CatalogueError(path, line, field, message) from None
+
+
+def _load(path: Path) -> tuple[yaml.MappingNode, Any]:
+    loader = _Loader(_text(path))
+    try:
+        root = _mapping_root(path, loader.get_single_node())
+        _refuse_duplicate_keys(path, root, ())
+        return root, loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise CatalogueError(path, line, "", f"ongeldige YAML: {exc.problem or exc.context}") from None
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise CatalogueError(path, line, "", "het bestand is geen UTF-8") from None
+
+
+def _mapping_root(path: Path, root: yaml.Node | None) -> yaml.MappingNode:
+    if root is None:
+        raise CatalogueError(path, 1, "", "het bestand is leeg")
+    if not isinstance(root, yaml.MappingNode):
+        raise CatalogueError(path, root.start_mark.line + 1, "", "het bestand moet een mapping zijn")
+    return root
+
+
+def _refuse_duplicate_keys(path: Path, node: yaml.Node, loc: Loc, done: set[int] | None = None) -> None:
+    # PyYAML keeps the last of two equal keys silently; in a hand-written file that hides a mistake.
+    done = set() if done is None else done
+    if id(node) in done:  # an alias: already checked where its anchor is (and may be recursive)
+        return
+    done.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _refuse_duplicate_keys(path, item, (*loc, i), done)
+    if isinstance(node, yaml.MappingNode):
+        seen: list[Any] = []  # a list: complex keys are unhashable
+        for key, value in node.value:
+            if key.value in seen:
+                raise CatalogueError(
+                    path, key.start_mark.line + 1, _field((*loc, key.value)), "sleutel komt dubbel voor"
+                )
+            seen.append(key.value)
+            _refuse_duplicate_keys(path, value, (*loc, key.value), done)
+
+
+_BERICHTEN = {
+    "missing": "ontbreekt",
+    "extra_forbidden": "is geen bekend veld",
+    "invalid_key": "sleutels moeten tekst zijn",
+    "string_type": "moet tekst zijn",
+    "string_too_short": "mag niet leeg zijn",
+    "string_pattern_mismatch": "is geen geldige id (alleen a-z, 0-9 en koppeltekens)",
+    "int_type": "moet een geheel getal zijn",
+    "bool_type": "moet true of false zijn",
+    "date_type": "moet een datum zijn (JJJJ-MM-DD)",
+    "tuple_type": "moet een lijst zijn",
+    "model_type": "moet een mapping zijn",
+    "greater_than_equal": "moet minstens {ge} zijn",
+}
+
+
+def _located(root: yaml.Node, error: ErrorDetails) -> list[tuple[int, str, str]]:
+    ctx = error.get("ctx", {})
+    template = _BERICHTEN.get(error["type"])
+    problems = ctx.get("plekken", [(error["loc"], template.format(**ctx) if template else error["msg"])])
+    return [(_line(root, loc), _field(loc), message) for loc, message in problems]
+
+
+def _line(root: yaml.Node, loc: Loc) -> int:
+    """The 1-based line of the node at loc, or of its nearest existing ancestor."""
+    node, line = root, root.start_mark.line
+    for part in loc:
+        found = _child(node, part)
+        if found is None:
+            break
+        line, node = found
+    return line + 1
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[int, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        # The key's line, not the value's: a nested block value starts on the line after its key.
+        return next(((k.start_mark.line, v) for k, v in node.value if k.value == part), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part].start_mark.line, node.value[part]
+    return None
+
+
+def _field(loc: Loc) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
