@@ -1,0 +1,1 @@
+"""What both services share: database engines, problem+json errors, HTTP conventions."""

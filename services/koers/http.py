@@ -1,0 +1,97 @@
+"""HTTP conventions of both services: API-Version and correlation id on every answer, body limits."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from koers.problems import PROBLEM_JSON, TITELS
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_WRITES = {"POST", "PUT", "PATCH"}
+
+
+class RequestGuard:
+    """Pure ASGI middleware: refuses oversized and non-JSON bodies before any route sees them."""
+
+    def __init__(self, app: ASGIApp, api_version: str, max_body_bytes: int) -> None:
+        self.app, self.api_version, self.max_body = app, api_version, max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        given = headers.get("x-correlation-id", "")
+        token = correlation_id.set(given if _SAFE_ID.match(given) else str(uuid.uuid4()))
+        try:
+            await self._guarded(scope, receive, self._stamped(send), headers)
+        finally:
+            correlation_id.reset(token)
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        if scope["method"] not in _WRITES:
+            await self.app(scope, receive, send)
+            return
+        body, too_big = await _read_body(receive, self.max_body)
+        if too_big or int(headers.get("content-length") or 0) > self.max_body:
+            await _refuse(send, 413, f"De request body is groter dan {self.max_body} bytes.")
+        elif body and not _is_json(headers.get("content-type", "")):
+            await _refuse(send, 415, "Stuur de request body als application/json.")
+        else:
+            await self.app(scope, _replay(body), send)
+
+    def _stamped(self, send: Send) -> Send:
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = [(b"api-version", self.api_version.encode()),
+                         (b"x-correlation-id", correlation_id.get().encode())]  # fmt: skip
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        return stamped
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return b"", True
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"type": "about:blank", "title": TITELS[status], "status": status, "detail": detail}).encode()
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,1 @@
+"""Koersmonitor tracker: the event log, projections, API, feed and dashboard."""

@@ -1,0 +1,81 @@
+"""What every route needs: the tracker's parts, the caller's principal, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from koers.problems import ProblemError
+from tracker.auth import ANONIEM, FEED_ROLES, Principal, Rol, authenticate, may_read
+from tracker.feed import FeedSignal
+from tracker.settings import TrackerSettings
+from tracker.store import EventStore
+
+
+@dataclass
+class Tracker:
+    settings: TrackerSettings
+    engine: Engine
+    store: EventStore
+    clock: Callable[[], datetime]
+    signal: FeedSignal = field(default_factory=FeedSignal)
+
+
+def get_tracker(request: Request) -> Tracker:
+    tracker: Tracker = request.app.state.tracker
+    return tracker
+
+
+TrackerDep = Annotated[Tracker, Depends(get_tracker)]
+_bearer = HTTPBearer(auto_error=False, description="Een token van Koersmonitor.")
+
+
+def get_principal(tracker: TrackerDep, credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                                             Depends(_bearer)]) -> Principal:  # fmt: skip
+    if credentials is None:
+        return ANONIEM
+    admin = tracker.settings.admin_token.get_secret_value() if tracker.settings.admin_token else None
+    principal = authenticate(tracker.engine, credentials.credentials, admin, tracker.clock())
+    if principal is None:
+        raise unauthenticated("Het token is onbekend, ingetrokken of verlopen.")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def unauthenticated(detail: str = "Stuur een token mee: Authorization: Bearer <token>.") -> ProblemError:
+    return ProblemError(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def require(principal: Principal, allowed: bool, detail: str) -> None:
+    if principal.rol is None and not allowed:
+        raise unauthenticated()
+    if not allowed:
+        raise ProblemError(403, detail)
+
+
+def get_reader(tracker: TrackerDep, principal: PrincipalDep) -> Principal:
+    require(principal, may_read(principal, tracker.settings.public_read), "Dit token mag niet lezen.")
+    return principal
+
+
+def get_feed_reader(principal: PrincipalDep) -> Principal:
+    require(principal, principal.rol in FEED_ROLES, "De feed is er voor tokens met rol service of beheer.")
+    return principal
+
+
+def get_beheerder(principal: PrincipalDep) -> Principal:
+    require(principal, principal.rol == Rol.beheer, "Hiervoor is een token met rol beheer nodig.")
+    return principal
+
+
+ReaderDep = Annotated[Principal, Depends(get_reader)]
+FeedReaderDep = Annotated[Principal, Depends(get_feed_reader)]
+BeheerderDep = Annotated[Principal, Depends(get_beheerder)]

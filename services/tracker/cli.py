@@ -1,0 +1,95 @@
+"""koers-tracker: serve, migrate, load the catalogue, rebuild projections, verify the chain, make tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from koers.db import make_engine
+from tracker.auth import NewToken, Rol, create_token
+from tracker.settings import TrackerSettings
+from tracker.store import EventStore, utcnow
+
+app = typer.Typer(help="Koersmonitor tracker", no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+
+
+def _store() -> EventStore:
+    return EventStore(make_engine(TrackerSettings().database_url))
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Start the tracker's HTTP server."""
+    import uvicorn
+
+    uvicorn.run("tracker.main:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="info")  # fmt: skip
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the newest schema."""
+    from tracker.migrate import upgrade
+
+    upgrade(TrackerSettings().database_url)
+    console.print("tracker: database is bijgewerkt")
+
+
+@app.command("load-catalogue")
+def load_catalogue_command() -> None:
+    """Register the agenda in TRACKER_CATALOGUE as events (only what is new or changed)."""
+    from tracker.catalogue.loader import load_catalogue
+    from tracker.catalogue.schema import CatalogueError
+
+    settings = TrackerSettings()
+    try:
+        result = load_catalogue(_store(), settings.catalogue)
+    except CatalogueError as error:
+        console.print(f"[red]Catalogus geweigerd, niets geladen:[/red] {error}")
+        raise typer.Exit(2) from error
+    console.print(f"catalogus {settings.catalogue.name}: {result.entries} onderdelen, {result.events} nieuwe events")
+
+
+@app.command()
+def rebuild() -> None:
+    """Replay the whole log into fresh projection tables."""
+    from tracker.rebuild import rebuild as replay
+
+    store = _store()
+    columns = (TextColumn("herbouw"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("rebuild", total=store.head())
+        count = replay(store, lambda n: progress.advance(task, n))
+    console.print(f"{count} events opnieuw verwerkt")
+
+
+@app.command()
+def verify() -> None:
+    """Check the hash chain; exit 1 and name the first broken position when it does not hold."""
+    result = _store().verify()
+    if result.ok:
+        typer.echo(f"keten intact: {result.count} events, head {result.head_hash}")
+        return
+    typer.echo(f"keten gebroken op positie {result.broken_position}: {result.reason}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def token(
+    rol: Annotated[Rol, typer.Option(help="projectleider, portefeuillehouder, raad, beheer of service")],
+    actie: Annotated[list[str] | None, typer.Option(help="Voor een projectleider: een actie (herhaalbaar).")] = None,
+    portefeuillehouder: str | None = None,
+    omschrijving: str | None = None,
+    verloopt: Annotated[datetime | None, typer.Option(help="Verloopt op (ISO 8601).")] = None,
+) -> None:
+    """Make a token and print its secret once."""
+    new = NewToken(rol=rol, acties=tuple(actie or ()), portefeuillehouder=portefeuillehouder,
+                   omschrijving=omschrijving, expires_at=verloopt)  # fmt: skip
+    token_id, secret = create_token(_store().engine, new, utcnow())
+    console.print(f"token {token_id} ({rol.value})")
+    typer.echo(secret)

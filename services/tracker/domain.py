@@ -1,0 +1,244 @@
+"""Pure decisions and folds over actie, opgave and portefeuillehouder streams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from tracker.events import (
+    AFGESLOTEN,
+    ZORGELIJK,
+    ActieDefinitie,
+    ActieGeregistreerd,
+    ActieGewijzigd,
+    ActieHeropend,
+    Event,
+    Frozen,
+    Melding,
+    OpgaveDefinitie,
+    OpgaveGeregistreerd,
+    OpgaveGewijzigd,
+    PortefeuillehouderDefinitie,
+    PortefeuillehouderGeregistreerd,
+    PortefeuillehouderGewijzigd,
+    Recorded,
+    Status,
+    VoortgangGecorrigeerd,
+    VoortgangGemeld,
+)
+
+# --- errors -------------------------------------------------------------------------------------------
+
+
+class DomainError(Exception):
+    """A command the domain refuses; `title` is Dutch and shown to the user."""
+
+    title = "Niet toegestaan"
+
+    def __init__(self, detail: str, fouten: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fouten = fouten or []
+
+
+class OngeldigeMelding(DomainError):
+    title = "Ongeldige invoer"
+
+
+class ActieOnbekend(DomainError):
+    title = "Actie niet gevonden"
+
+
+class ActieAfgesloten(DomainError):
+    title = "Actie is afgesloten"
+
+
+class ActieNietAfgesloten(DomainError):
+    title = "Actie is niet afgesloten"
+
+
+# --- state ---------------------------------------------------------------------------------------------
+
+
+class ActieState(Frozen):
+    definitie: ActieDefinitie
+    version: int
+    geregistreerd_at: datetime
+    status: Status = Status.niet_gestart
+    melding: Melding | None = None
+    melding_id: str | None = None
+    gemeld_at: datetime | None = None
+    correcties: int = 0
+
+
+class OpgaveState(Frozen):
+    definitie: OpgaveDefinitie
+    version: int
+
+
+class PortefeuillehouderState(Frozen):
+    definitie: PortefeuillehouderDefinitie
+    version: int
+
+
+State = ActieState | OpgaveState | PortefeuillehouderState
+Definitie = ActieDefinitie | OpgaveDefinitie | PortefeuillehouderDefinitie
+
+# --- commands ------------------------------------------------------------------------------------------
+
+
+class MeldVoortgang(Melding):
+    """Report the status of an actie."""
+
+
+class CorrigeerVoortgang(Melding):
+    """Replace the figures of an earlier status update, with the reason why."""
+
+    corrigeert: str = Field(description="event_id van de melding die wordt gecorrigeerd.")
+    reden: str = Field(min_length=1, max_length=10_000)
+
+
+class HeropenActie(Frozen):
+    """Reopen an actie that was afgerond or gestopt."""
+
+    reden: str = Field(min_length=1, max_length=10_000, strict=True)
+
+
+def stream_of(kind: str, id_: str) -> str:
+    return f"{kind}/{id_}"
+
+
+# --- decide --------------------------------------------------------------------------------------------
+
+
+def meld(state: ActieState | None, cmd: MeldVoortgang) -> list[Event]:
+    actie = _open_actie(state)
+    _check_melding(actie, cmd)
+    return [VoortgangGemeld(**cmd.model_dump())]
+
+
+def corrigeer(state: ActieState | None, cmd: CorrigeerVoortgang, doel: Recorded | None) -> list[Event]:
+    actie = _bestaande_actie(state)
+    if doel is None or doel.stream != stream_of("actie", actie.definitie.id):
+        raise OngeldigeMelding(
+            "De gecorrigeerde melding hoort niet bij deze actie.",
+            [("corrigeert", "geen melding van deze actie")],
+        )
+    if not isinstance(doel.event, VoortgangGemeld):
+        raise OngeldigeMelding(
+            "Alleen een voortgangsmelding kan worden gecorrigeerd.",
+            [("corrigeert", "is geen voortgangsmelding")],
+        )
+    _check_melding(actie, cmd)
+    return [VoortgangGecorrigeerd(**cmd.model_dump())]
+
+
+def heropen(state: ActieState | None, cmd: HeropenActie) -> list[Event]:
+    actie = _bestaande_actie(state)
+    if actie.status not in AFGESLOTEN:
+        raise ActieNietAfgesloten(f"Actie '{actie.definitie.id}' is niet afgerond of gestopt.")
+    return [ActieHeropend(reden=cmd.reden)]
+
+
+_REGISTRATIE: dict[type[Frozen], tuple[type[Event], type[Event]]] = {  # type: ignore[valid-type]
+    ActieDefinitie: (ActieGeregistreerd, ActieGewijzigd),
+    OpgaveDefinitie: (OpgaveGeregistreerd, OpgaveGewijzigd),
+    PortefeuillehouderDefinitie: (PortefeuillehouderGeregistreerd, PortefeuillehouderGewijzigd),
+}
+
+
+def registreer(state: State | None, definitie: Definitie) -> list[Event]:
+    """Register a catalogue entry, or record only what changed since."""
+    geregistreerd, gewijzigd = _REGISTRATIE[type(definitie)]
+    if state is None:
+        return [geregistreerd(**dict(definitie))]
+    if state.definitie == definitie:
+        return []
+    return [gewijzigd(**dict(definitie))]
+
+
+def _bestaande_actie(state: ActieState | None) -> ActieState:
+    if state is None:
+        raise ActieOnbekend("Deze actie bestaat niet.")
+    return state
+
+
+def _open_actie(state: ActieState | None) -> ActieState:
+    actie = _bestaande_actie(state)
+    if actie.status in AFGESLOTEN:
+        raise ActieAfgesloten(
+            f"Actie '{actie.definitie.id}' is {actie.status.value}; heropen haar eerst."
+        )
+    return actie
+
+
+def _check_melding(actie: ActieState, melding: Melding) -> None:
+    fouten = [(veld, "is verplicht bij status " + melding.status.value) for veld in _ontbrekend(melding)]
+    if melding.kpi_waarde is not None and actie.definitie.kpi is None:
+        fouten.append(("kpi_waarde", "deze actie heeft geen KPI-doel"))
+    if fouten:
+        raise OngeldigeMelding("De melding is niet volledig of niet juist.", fouten)
+
+
+def _ontbrekend(melding: Melding) -> list[str]:
+    if melding.status not in ZORGELIJK:
+        return []
+    velden = {"oorzaak": melding.oorzaak, "gevolg": melding.gevolg, "bijsturing": melding.bijsturing}
+    return [veld for veld, tekst in velden.items() if not (tekst and tekst.strip())]
+
+
+# --- evolve --------------------------------------------------------------------------------------------
+
+
+def evolve(state: State | None, rec: Recorded) -> State:
+    """The fold: the state of a stream after one more recorded event."""
+    event = rec.event
+    match event:
+        case ActieGeregistreerd() | ActieGewijzigd():
+            definitie = ActieDefinitie(**_definitie_velden(event))
+            if isinstance(state, ActieState):
+                return state.model_copy(update={"definitie": definitie, "version": rec.version})
+            return ActieState(definitie=definitie, version=rec.version, geregistreerd_at=rec.recorded_at)
+        case OpgaveGeregistreerd() | OpgaveGewijzigd():
+            return OpgaveState(definitie=OpgaveDefinitie(**_definitie_velden(event)), version=rec.version)
+        case PortefeuillehouderGeregistreerd() | PortefeuillehouderGewijzigd():
+            definitie = PortefeuillehouderDefinitie(**_definitie_velden(event))
+            return PortefeuillehouderState(definitie=definitie, version=rec.version)
+    assert isinstance(state, ActieState), f"{event.type} on a stream without an actie"
+    return _evolve_actie(state, rec)
+
+
+def _evolve_actie(state: ActieState, rec: Recorded) -> ActieState:
+    event = rec.event
+    update: dict[str, object] = {"version": rec.version}
+    match event:
+        case VoortgangGemeld():
+            melding = Melding(**_melding_velden(event))
+            update |= {"status": melding.status, "melding": melding, "melding_id": rec.event_id}
+            update |= {"gemeld_at": rec.recorded_at}
+        case VoortgangGecorrigeerd() if event.corrigeert == state.melding_id:
+            melding = Melding(**_melding_velden(event))
+            update |= {"status": melding.status, "melding": melding, "correcties": state.correcties + 1}
+        case VoortgangGecorrigeerd():
+            update |= {"correcties": state.correcties + 1}
+        case ActieHeropend():
+            update |= {"status": Status.op_koers}
+    return state.model_copy(update=update)
+
+
+def _definitie_velden(event: Event) -> dict[str, object]:
+    return {k: v for k, v in event if k != "type"}
+
+
+_MELDING_VELDEN = frozenset(Melding.model_fields)
+
+
+def _melding_velden(event: Event) -> dict[str, object]:
+    return {k: v for k, v in event if k in _MELDING_VELDEN}
+
+
+def fold(events: list[Recorded], state: State | None = None) -> State | None:
+    for rec in events:
+        state = evolve(state, rec)
+    return state

@@ -1,0 +1,24 @@
+"""Tracker settings, from TRACKER_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+HENGELO = Path(__file__).parent / "catalogue" / "hengelo-2026.yaml"
+
+
+class TrackerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACKER_")
+
+    database_url: str = Field("sqlite:///data/tracker.db", description="sqlite:///pad of postgresql://…")
+    admin_token: SecretStr | None = Field(None, description="Geheim dat geldt als token met rol beheer.")
+    public_read: bool = Field(False, description="Lezen (API en dashboard) zonder token toestaan.")
+    catalogue: Path = Field(HENGELO, description="Het agendabestand (YAML) dat load-catalogue laadt.")
+    base_url: str = Field("http://127.0.0.1:8000", description="Publieke basis-URL, voor links.")
+    max_body_bytes: int = Field(64 * 1024, description="Grootste toegestane request body.")
+    feed_max_wait: int = Field(30, description="Langste long-poll op de feed, in seconden.")
+    feed_max_limit: int = Field(1000, description="Meeste events per feed-pagina.")
+    feed_max_waiters: int = Field(1000, description="Meeste gelijktijdige long-polls per proces.")
