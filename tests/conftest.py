@@ -86,7 +86,9 @@ class Databases:
             self.postgres_checked = True
             return
         if REQUIRE_POSTGRES:
-            pytest.fail(f"PostgreSQL is required here (KOERS_REQUIRE_POSTGRES=1) but {POSTGRES_URL} is unreachable")
+            pytest.fail(
+                f"PostgreSQL is required here (KOERS_REQUIRE_POSTGRES=1) but {POSTGRES_URL} is unreachable"
+            )
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
 
     def _admin(self, sql: str) -> None:
@@ -136,9 +138,20 @@ class Service:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, ready_path: str = "/healthz", timeout: float = 30) -> Service:
-        command = [sys.executable, "-m", self.module, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [
+            sys.executable,
+            "-m",
+            self.module,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, env={**os.environ, **self.env}, stdout=log, stderr=log, cwd=ROOT)
+            self.process = subprocess.Popen(
+                command, env={**os.environ, **self.env}, stdout=log, stderr=log, cwd=ROOT
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

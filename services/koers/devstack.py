@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import httpx
-
-from koers.db import make_engine
 from tracker.auth import NewToken, Rol, create_token
 from tracker.catalogue.loader import load_catalogue
 from tracker.migrate import upgrade
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore, utcnow
+
+from koers.db import make_engine
 
 DATA = Path("data")
 
@@ -35,18 +35,23 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> No
 def main() -> None:
     host, port = os.environ.get("KOERS_HOST", "127.0.0.1"), int(os.environ.get("KOERS_PORT", "8000"))
     base = f"http://{host}:{port}"
-    env = {**os.environ, "TRACKER_DATABASE_URL": os.environ.get("TRACKER_DATABASE_URL",
-                                                                 f"sqlite:///{DATA / 'tracker.db'}"),
-           "TRACKER_BASE_URL": base}  # fmt: skip
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": os.environ.get("TRACKER_DATABASE_URL", f"sqlite:///{DATA / 'tracker.db'}"),
+        "TRACKER_BASE_URL": base,
+    }
     os.environ.update(env)
     settings = TrackerSettings()
     upgrade(settings.database_url)
     store = EventStore(make_engine(settings.database_url))
     loaded = load_catalogue(store, settings.catalogue)
     _, demo = create_token(store.engine, NewToken(rol=Rol.beheer, omschrijving="demo"), utcnow())
-    tracker = subprocess.Popen([sys.executable, "-m", "tracker", "serve", "--host", host, "--port", str(port)], env=env)
+    tracker = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "serve", "--host", host, "--port", str(port)], env=env
+    )
     _wait(base + "/healthz", tracker)
-    print(f"""
+    print(
+        f"""
 Koersmonitor draait.
   Dashboard:   {base}/
   API:         {base}/api/v1/opgaven   (OpenAPI: {base}/api/v1/openapi.json)
@@ -54,7 +59,9 @@ Koersmonitor draait.
   Demo-token (beheer): {demo}
     curl -H 'Authorization: Bearer {demo}' {base}/api/v1/acties/wilderinkshoek
 Stoppen: Ctrl-C
-""", flush=True)  # fmt: skip
+""",
+        flush=True,
+    )
     processes = [tracker]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

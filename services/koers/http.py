@@ -43,7 +43,7 @@ class RequestGuard:
         body, too_big = await _read_body(receive, self.max_body)
         if too_big or int(headers.get("content-length") or 0) > self.max_body:
             await _refuse(send, 413, f"De request body is groter dan {self.max_body} bytes.")
-        elif body and not _is_json(headers.get("content-type", "")):
+        elif body and not _accepted(scope["path"], headers.get("content-type", "")):
             await _refuse(send, 415, "Stuur de request body als application/json.")
         else:
             await self.app(scope, _replay(body), send)
@@ -51,8 +51,10 @@ class RequestGuard:
     def _stamped(self, send: Send) -> Send:
         async def stamped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = [(b"api-version", self.api_version.encode()),
-                         (b"x-correlation-id", correlation_id.get().encode())]  # fmt: skip
+                extra = [
+                    (b"api-version", self.api_version.encode()),
+                    (b"x-correlation-id", correlation_id.get().encode()),
+                ]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -62,6 +64,12 @@ class RequestGuard:
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
+
+
+def _accepted(path: str, content_type: str) -> bool:
+    # HTML forms (the dashboard's login) cannot post JSON; the API only ever takes JSON.
+    form = content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded"
+    return _is_json(content_type) or (form and not path.startswith("/api/"))
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
@@ -91,7 +99,9 @@ def _replay(body: bytes) -> Receive:
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"type": "about:blank", "title": TITELS[status], "status": status, "detail": detail}).encode()
+    body = json.dumps(
+        {"type": "about:blank", "title": TITELS[status], "status": status, "detail": detail}
+    ).encode()
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

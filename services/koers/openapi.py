@@ -20,8 +20,14 @@ def nl_openapi(app: FastAPI, contact: dict[str, str]) -> dict[str, Any]:
     """Build once: API-Version on every success, problem+json on every error, a 400 where input goes in."""
     if app.openapi_schema:
         return app.openapi_schema
-    doc = get_openapi(title=app.title, version=app.version, description=app.description,
-                      routes=app.routes, servers=app.servers, tags=app.openapi_tags)  # fmt: skip
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        servers=app.servers,
+        tags=app.openapi_tags,
+    )
     doc["info"]["contact"] = contact
     doc.setdefault("components", {}).setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
     for item in doc.get("paths", {}).values():

@@ -52,8 +52,14 @@ class Problem(BaseModel):
 
 
 class ProblemError(Exception):
-    def __init__(self, status: int, detail: str, title: str | None = None,
-                 invalid: Iterable[InvalidParam] = (), headers: Mapping[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        title: str | None = None,
+        invalid: Iterable[InvalidParam] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail = status, detail
         self.title = title or TITELS.get(status, HTTPStatus(status).phrase)
@@ -62,10 +68,19 @@ class ProblemError(Exception):
 
 
 def problem_response(request: Request | None, error: ProblemError) -> JSONResponse:
-    body = Problem(title=error.title, status=error.status, detail=error.detail,
-                   instance=request.url.path if request else None, invalidParams=error.invalid or None)  # fmt: skip
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=error.status,
-                        media_type=PROBLEM_JSON, headers=error.headers)  # fmt: skip
+    body = Problem(
+        title=error.title,
+        status=error.status,
+        detail=error.detail,
+        instance=request.url.path if request else None,
+        invalidParams=error.invalid or None,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=error.status,
+        media_type=PROBLEM_JSON,
+        headers=error.headers,
+    )
 
 
 def _field_name(loc: Iterable[Any]) -> str:
@@ -96,14 +111,19 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase \
-        else f"{TITELS.get(exc.status_code, 'Fout')}: {request.method} {request.url.path}"  # fmt: skip
+    detail = (
+        exc.detail
+        if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase
+        else f"{TITELS.get(exc.status_code, 'Fout')}: {request.method} {request.url.path}"
+    )
     return problem_response(request, ProblemError(exc.status_code, detail, headers=exc.headers))
 
 
 async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(request, ProblemError(500, "Er ging iets mis aan onze kant; probeer het later opnieuw."))
+    return problem_response(
+        request, ProblemError(500, "Er ging iets mis aan onze kant; probeer het later opnieuw.")
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -115,4 +135,6 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI response entries for the problem answers an operation can give."""
-    return {code: {"model": Problem, "description": TITELS.get(code, HTTPStatus(code).phrase)} for code in codes}
+    return {
+        code: {"model": Problem, "description": TITELS.get(code, HTTPStatus(code).phrase)} for code in codes
+    }

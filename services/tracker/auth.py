@@ -66,11 +66,18 @@ def create_token(engine: Engine, new: NewToken, now: datetime) -> tuple[str, str
     """Store a new token's hash; return its id and the secret, which is never stored or shown again."""
     token_id, secret = str(uuid.uuid4()), "km_" + secrets.token_urlsafe(32)
     with engine.begin() as conn:
-        conn.execute(insert(TOKEN).values(
-            id=token_id, secret_hash=hash_secret(secret), rol=new.rol.value, acties=json.dumps(list(new.acties)),
-            portefeuillehouder=new.portefeuillehouder, omschrijving=new.omschrijving, created_at=now,
-            expires_at=new.expires_at,
-        ))  # fmt: skip
+        conn.execute(
+            insert(TOKEN).values(
+                id=token_id,
+                secret_hash=hash_secret(secret),
+                rol=new.rol.value,
+                acties=json.dumps(list(new.acties)),
+                portefeuillehouder=new.portefeuillehouder,
+                omschrijving=new.omschrijving,
+                created_at=now,
+                expires_at=new.expires_at,
+            )
+        )
     return token_id, secret
 
 
@@ -84,14 +91,24 @@ def revoke_token(engine: Engine, token_id: str, now: datetime) -> bool:
 
 def authenticate(engine: Engine, secret: str, admin_secret: str | None, now: datetime) -> Principal | None:
     """The principal behind a bearer secret, or None when it is unknown, revoked or expired."""
-    if admin_secret and hmac.compare_digest(secret.encode(), admin_secret.encode()):
+    return authenticate_digest(engine, hash_secret(secret), admin_secret, now)
+
+
+def authenticate_digest(
+    engine: Engine, digest: str, admin_secret: str | None, now: datetime
+) -> Principal | None:
+    """The same, from the secret's hash: the dashboard's session cookie holds only that."""
+    if admin_secret and hmac.compare_digest(digest, hash_secret(admin_secret)):
         return Principal(id="beheer", rol=Rol.beheer)
-    digest = hash_secret(secret)
     with engine.connect() as conn:
         row = conn.execute(select(TOKEN).where(TOKEN.c.secret_hash == digest)).first()
     if row is None or not hmac.compare_digest(row.secret_hash, digest) or row.revoked_at is not None:
         return None
     if row.expires_at is not None and row.expires_at <= now:
         return None
-    return Principal(id=row.id, rol=Rol(row.rol), acties=frozenset(json.loads(row.acties)),
-                     portefeuillehouder=row.portefeuillehouder)  # fmt: skip
+    return Principal(
+        id=row.id,
+        rol=Rol(row.rol),
+        acties=frozenset(json.loads(row.acties)),
+        portefeuillehouder=row.portefeuillehouder,
+    )

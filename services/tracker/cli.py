@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from koers.db import make_engine
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from koers.db import make_engine
 from tracker.auth import NewToken, Rol, create_token
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore, utcnow
@@ -27,8 +27,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Start the tracker's HTTP server."""
     import uvicorn
 
-    uvicorn.run("tracker.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info")  # fmt: skip
+    uvicorn.run(
+        "tracker.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 @app.command()
@@ -52,7 +59,9 @@ def load_catalogue_command() -> None:
     except CatalogueError as error:
         console.print(f"[red]Catalogus geweigerd, niets geladen:[/red] {error}")
         raise typer.Exit(2) from error
-    console.print(f"catalogus {settings.catalogue.name}: {result.entries} onderdelen, {result.events} nieuwe events")
+    console.print(
+        f"catalogus {settings.catalogue.name}: {result.entries} onderdelen, {result.events} nieuwe events"
+    )
 
 
 @app.command()
@@ -82,14 +91,21 @@ def verify() -> None:
 @app.command()
 def token(
     rol: Annotated[Rol, typer.Option(help="projectleider, portefeuillehouder, raad, beheer of service")],
-    actie: Annotated[list[str] | None, typer.Option(help="Voor een projectleider: een actie (herhaalbaar).")] = None,
+    actie: Annotated[
+        list[str] | None, typer.Option(help="Voor een projectleider: een actie (herhaalbaar).")
+    ] = None,
     portefeuillehouder: str | None = None,
     omschrijving: str | None = None,
     verloopt: Annotated[datetime | None, typer.Option(help="Verloopt op (ISO 8601).")] = None,
 ) -> None:
     """Make a token and print its secret once."""
-    new = NewToken(rol=rol, acties=tuple(actie or ()), portefeuillehouder=portefeuillehouder,
-                   omschrijving=omschrijving, expires_at=verloopt)  # fmt: skip
+    new = NewToken(
+        rol=rol,
+        acties=tuple(actie or ()),
+        portefeuillehouder=portefeuillehouder,
+        omschrijving=omschrijving,
+        expires_at=verloopt,
+    )
     token_id, secret = create_token(_store().engine, new, utcnow())
     console.print(f"token {token_id} ({rol.value})")
     typer.echo(secret)

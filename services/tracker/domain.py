@@ -167,9 +167,7 @@ def _bestaande_actie(state: ActieState | None) -> ActieState:
 def _open_actie(state: ActieState | None) -> ActieState:
     actie = _bestaande_actie(state)
     if actie.status in AFGESLOTEN:
-        raise ActieAfgesloten(
-            f"Actie '{actie.definitie.id}' is {actie.status.value}; heropen haar eerst."
-        )
+        raise ActieAfgesloten(f"Actie '{actie.definitie.id}' is {actie.status.value}; heropen haar eerst.")
     return actie
 
 

@@ -87,7 +87,9 @@ class Melding(Frozen):
     status: Annotated[Status, Field(strict=False)] = Field(description="Status van de actie.")
     voortgang: int = Field(ge=0, le=100, description="Voortgang in procenten, 0-100.")
     toelichting: str | None = Field(default=None, max_length=10_000)
-    oorzaak: str | None = Field(default=None, max_length=10_000, description="Verplicht bij risico/vertraagd.")
+    oorzaak: str | None = Field(
+        default=None, max_length=10_000, description="Verplicht bij risico/vertraagd."
+    )
     gevolg: str | None = Field(default=None, max_length=10_000, description="Verplicht bij risico/vertraagd.")
     bijsturing: str | None = Field(
         default=None, max_length=10_000, description="Verplicht bij risico/vertraagd."

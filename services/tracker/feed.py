@@ -31,7 +31,9 @@ class CloudEvent(BaseModel):
     subject: str = Field(description="stroom, bijvoorbeeld actie/wilderinkshoek")
     time: str
     datacontenttype: str = "application/json"
-    dataschemaversion: str = Field(FEED_SCHEMA_VERSION, description="Versie van het feed-schema (docs/events.md).")
+    dataschemaversion: str = Field(
+        FEED_SCHEMA_VERSION, description="Versie van het feed-schema (docs/events.md)."
+    )
     position: int = Field(description="Globale positie in het log, zonder gaten.")
     version: int = Field(description="Versie binnen de stroom.")
     correlationid: str | None = None
@@ -46,11 +48,16 @@ class FeedPage(BaseModel):
 def cloud_event(row: Row[Any], source: str) -> CloudEvent:
     meta = json.loads(row.metadata)
     return CloudEvent(
-        id=row.event_id, source=source, type=TYPE_PREFIX + row.type, subject=row.stream,
-        time=row.recorded_at.isoformat().replace("+00:00", "Z"), position=row.position, version=row.version,
+        id=row.event_id,
+        source=source,
+        type=TYPE_PREFIX + row.type,
+        subject=row.stream,
+        time=row.recorded_at.isoformat().replace("+00:00", "Z"),
+        position=row.position,
+        version=row.version,
         correlationid=meta.get("correlation_id"),
         data=upcast(row.type, json.loads(row.data), meta.get("schema_version", 1)),
-    )  # fmt: skip
+    )
 
 
 class FeedSignal:

@@ -10,12 +10,12 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from sqlalchemy import text
-
 from koers.db import make_engine
 from koers.http import RequestGuard
 from koers.openapi import nl_openapi
 from koers.problems import ProblemError, install_problem_handlers
+from sqlalchemy import text
+
 from tracker.api import acties, beheer, feed, opgaven
 from tracker.api.deps import Tracker
 from tracker.api.errors import install_domain_handlers
@@ -63,7 +63,7 @@ def _api(settings: TrackerSettings) -> FastAPI:
     api = FastAPI(
         title="Koersmonitor tracker",
         version=API_VERSION,
-        description="Voortgang van de strategische agenda: meldingen per actie, stand per opgave, en de feed.",
+        description="Voortgang van de strategische agenda: meldingen per actie, stand per opgave en de feed.",
         servers=[{"url": settings.base_url.rstrip("/") + "/api/v1"}],
         openapi_url="/openapi.json",
         docs_url="/docs",
@@ -100,7 +100,12 @@ def _dashboard(app: FastAPI) -> None:
 
 def _guarded(app: FastAPI, settings: TrackerSettings) -> FastAPI:
     install_problem_handlers(app)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"],
-                       expose_headers=["API-Version", "ETag", "Location"])  # fmt: skip
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET"],
+        allow_headers=["*"],
+        expose_headers=["API-Version", "ETag", "Location"],
+    )
     app.add_middleware(RequestGuard, api_version=API_VERSION, max_body_bytes=settings.max_body_bytes)
     return app

@@ -61,8 +61,13 @@ class Projector:
 
 
 def _row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:
-    return {"stream": stream, "kind": kind_of(stream), "version": rec.version, "position": rec.position,
-            "state": state.model_dump_json()}  # fmt: skip
+    return {
+        "stream": stream,
+        "kind": kind_of(stream),
+        "version": rec.version,
+        "position": rec.position,
+        "state": state.model_dump_json(),
+    }
 
 
 def write_current(conn: Connection, stream: str, rec: Recorded, state: State) -> None:

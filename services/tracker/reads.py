@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
 from koers.problems import ProblemError
+
 from tracker import projections
 from tracker.domain import ActieState, OpgaveState, PortefeuillehouderState, stream_of
 from tracker.projections import dag_of, end_of
@@ -34,13 +35,19 @@ def moment(engine: Engine, peildatum: date | None, now: datetime) -> Moment:
     if peildatum is None:
         return Moment(None, now)
     if peildatum > dag_of(now):
-        raise ProblemError(400, f"De peildatum {peildatum.isoformat()} ligt in de toekomst.",
-                           title="Peildatum in de toekomst")  # fmt: skip
+        raise ProblemError(
+            400,
+            f"De peildatum {peildatum.isoformat()} ligt in de toekomst.",
+            title="Peildatum in de toekomst",
+        )
     first = projections.first_dag(engine)
     if first is None or peildatum < first:
         since = f"; de eerste gegevens zijn van {first.isoformat()}" if first else ""
-        raise ProblemError(404, f"Op {peildatum.isoformat()} was nog niets vastgelegd{since}.",
-                           title="Geen gegevens op deze peildatum")  # fmt: skip
+        raise ProblemError(
+            404,
+            f"Op {peildatum.isoformat()} was nog niets vastgelegd{since}.",
+            title="Geen gegevens op deze peildatum",
+        )
     return Moment(peildatum, now)
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from koers.db import WRITE_LOCK
 from sqlalchemy import func, insert, select
 
-from koers.db import WRITE_LOCK
 from tracker.events import EVENT_ADAPTER, SCHEMA_VERSION, Event, Recorded
 from tracker.tables import EVENT, IDEMPOTENCY
 from tracker.upcasting import upcast
@@ -56,8 +56,17 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chain_hash(prev_hash: str, position: int, event_id: str, stream: str, version: int, type_: str,
-               data: str, meta: str, recorded_at: datetime) -> str:  # fmt: skip
+def chain_hash(
+    prev_hash: str,
+    position: int,
+    event_id: str,
+    stream: str,
+    version: int,
+    type_: str,
+    data: str,
+    meta: str,
+    recorded_at: datetime,
+) -> str:
     body = canonical_json([position, event_id, stream, version, type_, data, meta, recorded_at.isoformat()])
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
@@ -93,10 +102,14 @@ class EventStore:
                 raise VersionConflict(stream, expected_version, actual)
             recorded = self._insert(conn, stream, actual, events, metadata)
             if idempotency:
-                conn.execute(insert(IDEMPOTENCY).values(
-                    key=idempotency.key, fingerprint=idempotency.fingerprint,
-                    first_position=recorded[0].position, last_position=recorded[-1].position,
-                ))  # fmt: skip
+                conn.execute(
+                    insert(IDEMPOTENCY).values(
+                        key=idempotency.key,
+                        fingerprint=idempotency.fingerprint,
+                        first_position=recorded[0].position,
+                        last_position=recorded[-1].position,
+                    )
+                )
             project(conn, recorded)
             self._notify(conn, recorded[-1].position)
         self._committed(recorded[-1].position)
@@ -106,10 +119,13 @@ class EventStore:
         """A transaction holding the log's write lock (SQLite's write lock, a PostgreSQL advisory lock)."""
         return _Locked(self)
 
-    def _insert(self, conn: Connection, stream: str, version: int, events: Sequence[Event],
-                metadata: dict[str, Any]) -> list[Recorded]:  # fmt: skip
+    def _insert(
+        self, conn: Connection, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
+    ) -> list[Recorded]:
         head = conn.execute(
-            select(EVENT.c.position, EVENT.c.hash, EVENT.c.recorded_at).order_by(EVENT.c.position.desc()).limit(1)
+            select(EVENT.c.position, EVENT.c.hash, EVENT.c.recorded_at)
+            .order_by(EVENT.c.position.desc())
+            .limit(1)
         ).first()
         position, prev_hash = (head.position, head.hash) if head else (0, GENESIS_HASH)
         # Time in the log never runs backwards, so "recorded by the end of a day" is a prefix of the log.
@@ -121,9 +137,20 @@ class EventStore:
             event_id = str(uuid.uuid4())
             data = canonical_json(event.model_dump(mode="json", exclude={"type"}))
             hash_ = chain_hash(prev_hash, position, event_id, stream, version, event.type, data, meta, now)
-            rows.append({"position": position, "event_id": event_id, "stream": stream, "version": version,
-                         "type": event.type, "data": data, "metadata": meta, "recorded_at": now,
-                         "prev_hash": prev_hash, "hash": hash_})  # fmt: skip
+            rows.append(
+                {
+                    "position": position,
+                    "event_id": event_id,
+                    "stream": stream,
+                    "version": version,
+                    "type": event.type,
+                    "data": data,
+                    "metadata": meta,
+                    "recorded_at": now,
+                    "prev_hash": prev_hash,
+                    "hash": hash_,
+                }
+            )
             recorded.append(Recorded(position, event_id, stream, version, now, event, json.loads(meta)))
             prev_hash = hash_
         conn.execute(insert(EVENT), rows)
@@ -136,9 +163,10 @@ class EventStore:
         if row.fingerprint != idempotency.fingerprint:
             raise IdempotencyMismatch(idempotency.key)
         rows = conn.execute(
-            select(EVENT).where(EVENT.c.position.between(row.first_position, row.last_position))
+            select(EVENT)
+            .where(EVENT.c.position.between(row.first_position, row.last_position))
             .order_by(EVENT.c.position)
-        )  # fmt: skip
+        )
         return [to_recorded(r) for r in rows]
 
     def replay(self, idempotency: Idempotency) -> list[Recorded] | None:
@@ -199,8 +227,17 @@ def _broken(row: Row[Any], expected_position: int, prev_hash: str) -> str | None
         return f"positie {expected_position} ontbreekt"
     if row.prev_hash != prev_hash:
         return "prev_hash wijst niet naar de vorige gebeurtenis"
-    again = chain_hash(prev_hash, row.position, row.event_id, row.stream, row.version, row.type,
-                       row.data, row.metadata, row.recorded_at)  # fmt: skip
+    again = chain_hash(
+        prev_hash,
+        row.position,
+        row.event_id,
+        row.stream,
+        row.version,
+        row.type,
+        row.data,
+        row.metadata,
+        row.recorded_at,
+    )
     return None if again == row.hash else "hash klopt niet met de inhoud"
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from koers.db import UTCDateTime
 from sqlalchemy import Column, Date, Index, MetaData, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-from koers.db import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -54,16 +54,30 @@ class ActieView(Frozen):
 def actie_view(actie: ActieState, now: datetime) -> ActieView:
     d, m = actie.definitie, actie.melding
     return ActieView(
-        id=d.id, titel=d.titel, omschrijving=d.omschrijving, opgave=d.opgave, programmalijn=d.programmalijn,
-        portefeuillehouders=d.portefeuillehouders, begrotingscode=d.begrotingscode, kpi=d.kpi,
-        status=actie.status, verouderd=verouderd(actie, now), voortgang=m.voortgang if m else 0,
-        kpi_waarde=m.kpi_waarde if m else None, toelichting=m.toelichting if m else None,
-        oorzaak=m.oorzaak if m else None, gevolg=m.gevolg if m else None,
-        bijsturing=m.bijsturing if m else None, oorspronkelijke_einddatum=d.einddatum,
-        verwachte_einddatum=m.verwachte_einddatum if m else None, slip_dagen=slip_dagen(actie),
-        laatst_gemeld_at=actie.gemeld_at, update_interval_dagen=d.update_interval_dagen,
-        correcties=actie.correcties, version=actie.version,
-    )  # fmt: skip
+        id=d.id,
+        titel=d.titel,
+        omschrijving=d.omschrijving,
+        opgave=d.opgave,
+        programmalijn=d.programmalijn,
+        portefeuillehouders=d.portefeuillehouders,
+        begrotingscode=d.begrotingscode,
+        kpi=d.kpi,
+        status=actie.status,
+        verouderd=verouderd(actie, now),
+        voortgang=m.voortgang if m else 0,
+        kpi_waarde=m.kpi_waarde if m else None,
+        toelichting=m.toelichting if m else None,
+        oorzaak=m.oorzaak if m else None,
+        gevolg=m.gevolg if m else None,
+        bijsturing=m.bijsturing if m else None,
+        oorspronkelijke_einddatum=d.einddatum,
+        verwachte_einddatum=m.verwachte_einddatum if m else None,
+        slip_dagen=slip_dagen(actie),
+        laatst_gemeld_at=actie.gemeld_at,
+        update_interval_dagen=d.update_interval_dagen,
+        correcties=actie.correcties,
+        version=actie.version,
+    )
 
 
 class Aandacht(Frozen):
@@ -93,17 +107,29 @@ def opgave_view(opgave: OpgaveState, acties: list[ActieState], now: datetime) ->
     lopend = [a for a in eigen if a.status != Status.gestopt]
     gemiddeld = sum(a.melding.voortgang if a.melding else 0 for a in lopend) / len(lopend) if lopend else 0.0
     return OpgaveView(
-        id=d.id, nummer=d.nummer, titel=d.titel, dwarsthema=d.dwarsthema, coordinerend=d.coordinerend,
-        programmalijnen=d.programmalijnen, acties=tuple(a.definitie.id for a in eigen),
+        id=d.id,
+        nummer=d.nummer,
+        titel=d.titel,
+        dwarsthema=d.dwarsthema,
+        coordinerend=d.coordinerend,
+        programmalijnen=d.programmalijnen,
+        acties=tuple(a.definitie.id for a in eigen),
         per_status={s: per_status.get(s, 0) for s in Status},
-        verouderd=sum(verouderd(a, now) for a in eigen), gewogen_voortgang=round(gemiddeld, 1),
+        verouderd=sum(verouderd(a, now) for a in eigen),
+        gewogen_voortgang=round(gemiddeld, 1),
         aandacht=tuple(_aandacht(eigen, now)),
-    )  # fmt: skip
+    )
 
 
 def _aandacht(acties: list[ActieState], now: datetime) -> list[Aandacht]:
-    zorg = [Aandacht(actie=a.definitie.id, titel=a.definitie.titel, reden=a.status.value)
-            for a in acties if a.status in ZORGELIJK]  # fmt: skip
-    oud = [Aandacht(actie=a.definitie.id, titel=a.definitie.titel, reden="verouderd")
-           for a in acties if a.status not in ZORGELIJK and verouderd(a, now)]  # fmt: skip
+    zorg = [
+        Aandacht(actie=a.definitie.id, titel=a.definitie.titel, reden=a.status.value)
+        for a in acties
+        if a.status in ZORGELIJK
+    ]
+    oud = [
+        Aandacht(actie=a.definitie.id, titel=a.definitie.titel, reden="verouderd")
+        for a in acties
+        if a.status not in ZORGELIJK and verouderd(a, now)
+    ]
     return zorg + oud

@@ -7,43 +7,67 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-
 from koers.http import correlation_id
 from koers.problems import ProblemError, problems
+
 from tracker import reads, writes
 from tracker.api.deps import PrincipalDep, ReaderDep, Tracker, TrackerDep, require
 from tracker.api.models import RecordedEvent, recorded_event
 from tracker.auth import Principal, may_write
-from tracker.domain import CorrigeerVoortgang, HeropenActie, MeldVoortgang, corrigeer, heropen, meld, stream_of
+from tracker.domain import (
+    CorrigeerVoortgang,
+    HeropenActie,
+    MeldVoortgang,
+    corrigeer,
+    heropen,
+    meld,
+    stream_of,
+)
 from tracker.events import Status
 from tracker.store import Idempotency, canonical_json
 from tracker.voortgang import ActieView, actie_view
 from tracker.writes import Decision
 
 router = APIRouter(tags=["acties"])
-Peildatum = Annotated[date | None, Query(description="Toon de stand zoals vastgelegd aan het eind van deze dag.")]
+Peildatum = Annotated[
+    date | None, Query(description="Toon de stand zoals vastgelegd aan het eind van deze dag.")
+]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='De versie als ETag, bv. "3".')]
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 412, 413, 415, 422)
 
 
 @router.get("/acties", responses=problems(400, 401, 403, 404))
-def list_acties(tracker: TrackerDep, _: ReaderDep, opgave: str | None = None, status: Status | None = None,
-                portefeuillehouder: str | None = None, peildatum: Peildatum = None) -> list[ActieView]:  # fmt: skip
+def list_acties(
+    tracker: TrackerDep,
+    _: ReaderDep,
+    opgave: str | None = None,
+    status: Status | None = None,
+    portefeuillehouder: str | None = None,
+    peildatum: Peildatum = None,
+) -> list[ActieView]:
     """Acties met hun stand, te filteren op opgave, status en portefeuillehouder."""
     views = reads.actie_views(tracker.engine, reads.moment(tracker.engine, peildatum, tracker.clock()))
-    return [v for v in views if (opgave in (None, v.opgave)) and (status in (None, v.status))
-            and (portefeuillehouder is None or portefeuillehouder in v.portefeuillehouders)]  # fmt: skip
+    return [
+        v
+        for v in views
+        if (opgave in (None, v.opgave))
+        and (status in (None, v.status))
+        and (portefeuillehouder is None or portefeuillehouder in v.portefeuillehouders)
+    ]
 
 
 @router.get("/acties/{actie_id}", responses=problems(400, 401, 403, 404))
-def get_actie(tracker: TrackerDep, _: ReaderDep, actie_id: str, response: Response,
-              peildatum: Peildatum = None) -> ActieView:  # fmt: skip
+def get_actie(
+    tracker: TrackerDep, _: ReaderDep, actie_id: str, response: Response, peildatum: Peildatum = None
+) -> ActieView:
     """De stand van één actie; de ETag is haar versie."""
     when = reads.moment(tracker.engine, peildatum, tracker.clock())
     actie = reads.actie(tracker.engine, actie_id, when)
     if actie is None:
-        raise ProblemError(404, f"Er is geen actie '{actie_id}'" + (" op die peildatum." if peildatum else "."))
+        raise ProblemError(
+            404, f"Er is geen actie '{actie_id}'" + (" op die peildatum." if peildatum else ".")
+        )
     response.headers["ETag"] = f'"{actie.version}"'
     return actie_view(actie, when.at)
 
@@ -67,54 +91,123 @@ def get_actie_event(tracker: TrackerDep, _: ReaderDep, actie_id: str, event_id: 
 
 
 @router.post("/acties/{actie_id}/updates", status_code=201, responses=WRITE_PROBLEMS)
-def post_update(tracker: TrackerDep, principal: PrincipalDep, request: Request, response: Response,
-                actie_id: str, body: MeldVoortgang, idempotency_key: IdempotencyKey = None,
-                if_match: IfMatch = None) -> RecordedEvent:  # fmt: skip
+def post_update(
+    tracker: TrackerDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
+    actie_id: str,
+    body: MeldVoortgang,
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
+) -> RecordedEvent:
     """Meld de status en voortgang van een actie."""
-    return _write(tracker, principal, request, response, actie_id, body.model_dump(mode="json"),
-                  lambda state: meld(state, body), idempotency_key, if_match)  # fmt: skip
+    return _write(
+        tracker,
+        principal,
+        request,
+        response,
+        actie_id,
+        body.model_dump(mode="json"),
+        lambda state: meld(state, body),
+        idempotency_key,
+        if_match,
+    )
 
 
 @router.post("/acties/{actie_id}/correcties", status_code=201, responses=WRITE_PROBLEMS)
-def post_correctie(tracker: TrackerDep, principal: PrincipalDep, request: Request, response: Response,
-                   actie_id: str, body: CorrigeerVoortgang, idempotency_key: IdempotencyKey = None,
-                   if_match: IfMatch = None) -> RecordedEvent:  # fmt: skip
+def post_correctie(
+    tracker: TrackerDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
+    actie_id: str,
+    body: CorrigeerVoortgang,
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
+) -> RecordedEvent:
     """Corrigeer een eerdere melding; het origineel blijft zichtbaar in de geschiedenis."""
     authorize_write(principal, actie_id)
     doel = tracker.store.get(body.corrigeert)
-    return _write(tracker, principal, request, response, actie_id, body.model_dump(mode="json"),
-                  lambda state: corrigeer(state, body, doel), idempotency_key, if_match)  # fmt: skip
+    return _write(
+        tracker,
+        principal,
+        request,
+        response,
+        actie_id,
+        body.model_dump(mode="json"),
+        lambda state: corrigeer(state, body, doel),
+        idempotency_key,
+        if_match,
+    )
 
 
 @router.post("/acties/{actie_id}/heropen", status_code=201, responses=WRITE_PROBLEMS)
-def post_heropen(tracker: TrackerDep, principal: PrincipalDep, request: Request, response: Response,
-                 actie_id: str, body: HeropenActie, idempotency_key: IdempotencyKey = None,
-                 if_match: IfMatch = None) -> RecordedEvent:  # fmt: skip
+def post_heropen(
+    tracker: TrackerDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
+    actie_id: str,
+    body: HeropenActie,
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
+) -> RecordedEvent:
     """Heropen een afgeronde of gestopte actie, met de reden."""
-    return _write(tracker, principal, request, response, actie_id, body.model_dump(mode="json"),
-                  lambda state: heropen(state, body), idempotency_key, if_match)  # fmt: skip
+    return _write(
+        tracker,
+        principal,
+        request,
+        response,
+        actie_id,
+        body.model_dump(mode="json"),
+        lambda state: heropen(state, body),
+        idempotency_key,
+        if_match,
+    )
 
 
 def authorize_write(principal: Principal, actie_id: str) -> None:
-    require(principal, may_write(principal, actie_id), f"Dit token mag niet schrijven naar actie '{actie_id}'.")
+    require(
+        principal, may_write(principal, actie_id), f"Dit token mag niet schrijven naar actie '{actie_id}'."
+    )
 
 
-def _write(tracker: Tracker, principal: Principal, request: Request, response: Response, actie_id: str,
-           body: dict[str, Any], decide: Decision, key: str | None, if_match: str | None) -> RecordedEvent:  # fmt: skip
+def _write(
+    tracker: Tracker,
+    principal: Principal,
+    request: Request,
+    response: Response,
+    actie_id: str,
+    body: dict[str, Any],
+    decide: Decision,
+    key: str | None,
+    if_match: str | None,
+) -> RecordedEvent:
     authorize_write(principal, actie_id)
     meta = {"actor": principal.id, "correlation_id": correlation_id.get(), "idempotency_key": key}
-    recorded = writes.execute(tracker.store, stream_of("actie", actie_id), decide, meta,
-                              _version(if_match), _idempotency(principal, request, body, key))  # fmt: skip
+    recorded = writes.execute(
+        tracker.store,
+        stream_of("actie", actie_id),
+        decide,
+        meta,
+        _version(if_match),
+        _idempotency(principal, request, body, key),
+    )
     event = recorded[-1]
     response.headers["ETag"] = f'"{event.version}"'
     response.headers["Location"] = f"/api/v1/acties/{actie_id}/events/{event.event_id}"
     return recorded_event(event)
 
 
-def _idempotency(principal: Principal, request: Request, body: dict[str, Any], key: str | None) -> Idempotency | None:
+def _idempotency(
+    principal: Principal, request: Request, body: dict[str, Any], key: str | None
+) -> Idempotency | None:
     if key is None:
         return None
-    fingerprint = hashlib.sha256(canonical_json([request.method, request.url.path, body]).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        canonical_json([request.method, request.url.path, body]).encode()
+    ).hexdigest()
     return Idempotency(key=f"{principal.id}:{key}", fingerprint=fingerprint)
 
 

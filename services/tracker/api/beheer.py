@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Response
+from koers.problems import ProblemError, problems
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from koers.problems import ProblemError, problems
 from tracker.api.deps import BeheerderDep, ReaderDep, TrackerDep
 from tracker.auth import NewToken, Rol, create_token, revoke_token
 
@@ -18,7 +18,9 @@ class TokenAanvraag(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     rol: Rol = Field(strict=False)
-    acties: list[str] = Field(default=[], description="Alleen voor projectleider: de acties die het mag bijwerken.")
+    acties: list[str] = Field(
+        default=[], description="Alleen voor projectleider: de acties die het mag bijwerken."
+    )
     portefeuillehouder: str | None = Field(None, description="Voor rol portefeuillehouder: wie.")
     omschrijving: str | None = Field(None, max_length=200)
     verloopt_at: AwareDatetime | None = Field(None, strict=False)
@@ -51,10 +53,17 @@ class Verificatie(BaseModel):
 @router.post("/tokens", status_code=201, responses=problems(400, 401, 403, 413, 415))
 def post_token(tracker: TrackerDep, _: BeheerderDep, body: TokenAanvraag) -> NieuwToken:
     """Maak een token aan; het geheim wordt één keer getoond en alleen als hash bewaard."""
-    new = NewToken(rol=body.rol, acties=tuple(body.acties), portefeuillehouder=body.portefeuillehouder,
-                   omschrijving=body.omschrijving, expires_at=body.verloopt_at)  # fmt: skip
+    new = NewToken(
+        rol=body.rol,
+        acties=tuple(body.acties),
+        portefeuillehouder=body.portefeuillehouder,
+        omschrijving=body.omschrijving,
+        expires_at=body.verloopt_at,
+    )
     token_id, secret = create_token(tracker.engine, new, tracker.clock())
-    return NieuwToken(id=token_id, token=secret, rol=body.rol, acties=body.acties, verloopt_at=body.verloopt_at)
+    return NieuwToken(
+        id=token_id, token=secret, rol=body.rol, acties=body.acties, verloopt_at=body.verloopt_at
+    )
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=problems(400, 401, 403, 404))
@@ -69,5 +78,10 @@ def delete_token(tracker: TrackerDep, _: BeheerderDep, token_id: str) -> Respons
 def verify_chain(tracker: TrackerDep, _: ReaderDep) -> Verificatie:
     """Controleer of de hashketen van het hele log klopt."""
     result = tracker.store.verify()
-    return Verificatie(intact=result.ok, aantal_events=result.count, head_hash=result.head_hash,
-                       gebroken_positie=result.broken_position, reden=result.reason)  # fmt: skip
+    return Verificatie(
+        intact=result.ok,
+        aantal_events=result.count,
+        head_hash=result.head_hash,
+        gebroken_positie=result.broken_position,
+        reden=result.reason,
+    )

@@ -9,9 +9,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from koers.problems import ProblemError
 from sqlalchemy import Engine
 
-from koers.problems import ProblemError
 from tracker.auth import ANONIEM, FEED_ROLES, Principal, Rol, authenticate, may_read
 from tracker.feed import FeedSignal
 from tracker.settings import TrackerSettings
@@ -36,8 +36,9 @@ TrackerDep = Annotated[Tracker, Depends(get_tracker)]
 _bearer = HTTPBearer(auto_error=False, description="Een token van Koersmonitor.")
 
 
-def get_principal(tracker: TrackerDep, credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                                             Depends(_bearer)]) -> Principal:  # fmt: skip
+def get_principal(
+    tracker: TrackerDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
     if credentials is None:
         return ANONIEM
     admin = tracker.settings.admin_token.get_secret_value() if tracker.settings.admin_token else None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-
 from koers.problems import InvalidParam, ProblemError, problem_response
+
 from tracker.domain import ActieAfgesloten, ActieNietAfgesloten, ActieOnbekend, DomainError, OngeldigeMelding
 from tracker.store import IdempotencyMismatch, VersionConflict
 from tracker.writes import PreconditionFailed
@@ -19,11 +19,17 @@ def as_problem(exc: Exception) -> ProblemError:
             invalid = [InvalidParam(name=veld, code="domein", reason=reden) for veld, reden in exc.fouten]
             return ProblemError(STATUS.get(type(exc), 400), exc.detail, title=exc.title, invalid=invalid)
         case VersionConflict():
-            return ProblemError(409, f"Iemand anders was u voor: de actie staat nu op versie {exc.actual}. "
-                                     "Haal de actie opnieuw op en probeer het nog eens.")  # fmt: skip
+            return ProblemError(
+                409,
+                f"Iemand anders was u voor: de actie staat nu op versie {exc.actual}. "
+                "Haal de actie opnieuw op en probeer het nog eens.",
+            )
         case PreconditionFailed():
-            return ProblemError(412, f"If-Match noemt een oude versie; de actie staat op versie {exc.current}.",
-                                headers={"ETag": f'"{exc.current}"'})  # fmt: skip
+            return ProblemError(
+                412,
+                f"If-Match noemt een oude versie; de actie staat op versie {exc.current}.",
+                headers={"ETag": f'"{exc.current}"'},
+            )
         case IdempotencyMismatch():
             return ProblemError(422, "Deze Idempotency-Key is al gebruikt voor een ander verzoek.")
     raise exc

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Query
-
 from koers.problems import problems
+
 from tracker.api.deps import FeedReaderDep, TrackerDep
 from tracker.feed import FeedPage, cloud_event
 
@@ -38,4 +38,6 @@ async def read_feed(
             break
         await signal.wait(generation, min(left, poll))
     source = settings.base_url.rstrip("/") + "/api/v1"
-    return FeedPage(events=[cloud_event(r, source) for r in rows], last_position=rows[-1].position if rows else after)
+    return FeedPage(
+        events=[cloud_event(r, source) for r in rows], last_position=rows[-1].position if rows else after
+    )

@@ -23,7 +23,12 @@ class RecordedEvent(BaseModel):
 
 def recorded_event(rec: Recorded) -> RecordedEvent:
     return RecordedEvent(
-        event_id=rec.event_id, position=rec.position, stream=rec.stream, version=rec.version,
-        type=rec.event.type, recorded_at=rec.recorded_at, data=rec.event.model_dump(mode="json", exclude={"type"}),
+        event_id=rec.event_id,
+        position=rec.position,
+        stream=rec.stream,
+        version=rec.version,
+        type=rec.event.type,
+        recorded_at=rec.recorded_at,
+        data=rec.event.model_dump(mode="json", exclude={"type"}),
         metadata=rec.metadata,
-    )  # fmt: skip
+    )

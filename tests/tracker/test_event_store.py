@@ -1,0 +1,193 @@
+"""The event log on real SQLite and PostgreSQL: positions, versions, idempotency, the hash chain."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from tracker import projections, upcasting
+from tracker.domain import ActieState
+from tracker.events import VoortgangGemeld
+from tracker.projections import Projector
+from tracker.rebuild import rebuild
+from tracker.store import Idempotency, IdempotencyMismatch, VersionConflict
+from tracker.tables import STATE, STATE_HISTORY
+
+from tests.tracker.factories import RISICO, new_store, register_actie, report
+
+
+def test_positions_are_gap_free_and_versions_count_per_stream(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store, "a")
+    register_actie(store, "b")
+    report(store, "a")
+    rows = store.read_rows(0, 100)
+    assert [r.position for r in rows] == [1, 2, 3]
+    assert [(r.stream, r.version) for r in rows] == [("actie/a", 1), ("actie/b", 1), ("actie/a", 2)]
+
+
+def test_refuses_an_append_at_a_stale_version(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    state = projections.current_one(store.engine, "actie/wilderinkshoek")
+    report(store)
+    with pytest.raises(VersionConflict) as conflict:
+        store.append(
+            "actie/wilderinkshoek",
+            1,
+            [VoortgangGemeld(status="op_koers", voortgang=20)],
+            {},
+            Projector(state),
+        )
+    assert (conflict.value.expected, conflict.value.actual) == (1, 2)
+    assert store.head() == 2
+
+
+def test_the_same_idempotency_key_returns_the_first_result_and_records_once(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    key = Idempotency(key="pl:k1", fingerprint="f1")
+    event = [VoortgangGemeld(status="op_koers", voortgang=20)]
+    first = store.append("actie/wilderinkshoek", 1, event, {}, Projector(_state(store)), key)
+    again = store.append("actie/wilderinkshoek", 1, event, {}, Projector(_state(store)), key)
+    assert [r.event_id for r in again] == [r.event_id for r in first]
+    assert store.head() == 2
+
+
+def test_an_idempotency_key_reused_for_another_request_is_refused(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    event = [VoortgangGemeld(status="op_koers", voortgang=20)]
+    store.append("actie/wilderinkshoek", 1, event, {}, Projector(_state(store)), Idempotency("pl:k", "f1"))
+    with pytest.raises(IdempotencyMismatch):
+        store.append(
+            "actie/wilderinkshoek", 2, event, {}, Projector(_state(store)), Idempotency("pl:k", "f2")
+        )
+    assert store.head() == 2
+
+
+def test_the_chain_verifies_and_names_the_first_row_changed_by_hand(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    for voortgang in (10, 20, 30):
+        report(store, voortgang=voortgang)
+    assert store.verify().ok and store.verify().count == 4
+    _tamper(
+        store,
+        "UPDATE tracker_event SET data = replace(data, '\"voortgang\":20', '\"voortgang\":90') "
+        "WHERE position = 3",
+    )
+    result = store.verify()
+    assert (result.ok, result.broken_position, result.count) == (False, 3, 2)
+
+
+def test_a_deleted_row_breaks_the_chain_at_the_gap(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    report(store)
+    report(store)
+    _tamper(store, "DELETE FROM tracker_event WHERE position = 2")
+    assert store.verify().broken_position == 3
+
+
+@pytest.mark.parametrize("statement", ["UPDATE tracker_event SET type = 'X'", "DELETE FROM tracker_event"])
+def test_the_database_refuses_to_update_or_delete_events(tracker_url: str, statement: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text(statement))
+    assert store.verify().ok and store.head() == 1
+
+
+def test_old_event_shapes_are_upcast_when_read(tracker_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    report(store, voortgang=10)
+    with store.engine.begin() as conn:  # pretend position 2 was written before 'toelichting' existed
+        meta = json.dumps({"schema_version": 0})
+        row = conn.execute(text("SELECT data FROM tracker_event WHERE position = 2")).scalar_one()
+    old = json.loads(row)
+    old["opmerking"] = old.pop("toelichting")
+    monkeypatch.setitem(
+        upcasting.UPCASTERS,
+        ("VoortgangGemeld", 0),
+        lambda d: {**{k: v for k, v in d.items() if k != "opmerking"}, "toelichting": d["opmerking"]},
+    )
+    _tamper(
+        store, f"UPDATE tracker_event SET data = '{json.dumps(old)}', metadata = '{meta}' WHERE position = 2"
+    )
+    event = store.read_stream("actie/wilderinkshoek")[1].event
+    assert isinstance(event, VoortgangGemeld) and event.voortgang == 10
+
+
+def test_rebuild_gives_the_same_projections_as_the_append_transactions(tracker_url: str) -> None:
+    days = iter(datetime(2026, 1, 5, 10, tzinfo=UTC) + timedelta(days=d // 2) for d in range(100))
+    store = new_store(tracker_url, clock=lambda: next(days))
+    register_actie(store, "a")
+    register_actie(store, "b", kpi=None)
+    for voortgang in (10, 20, 30):
+        report(store, "a", voortgang=voortgang)
+        report(store, "b", **{**RISICO, "voortgang": voortgang})
+    before = _projection_rows(store)
+    assert rebuild(store) == 8
+    assert _projection_rows(store) == before
+
+
+def test_the_state_at_a_peildatum_is_what_was_recorded_by_the_end_of_that_day(tracker_url: str) -> None:
+    moments = iter(
+        [
+            datetime(2026, 6, 30, 8, tzinfo=UTC),
+            datetime(2026, 6, 30, 21, 59, tzinfo=UTC),
+            datetime(2026, 6, 30, 22, 1, tzinfo=UTC),
+        ]
+    )  # 22:01 UTC is already 1 July in Hengelo
+    store = new_store(tracker_url, clock=lambda: next(moments))
+    register_actie(store)
+    report(store, voortgang=30)
+    report(store, voortgang=50)
+    juni = projections.as_of_one(store.engine, "actie/wilderinkshoek", date(2026, 6, 30))
+    juli = projections.as_of_one(store.engine, "actie/wilderinkshoek", date(2026, 7, 1))
+    assert isinstance(juni, ActieState) and isinstance(juli, ActieState)
+    assert (juni.melding.voortgang, juli.melding.voortgang) == (30, 50)  # type: ignore[union-attr]
+    assert projections.as_of_one(store.engine, "actie/wilderinkshoek", date(2026, 6, 29)) is None
+
+
+def test_recorded_time_never_runs_backwards_in_the_log(tracker_url: str) -> None:
+    moments = iter([datetime(2026, 6, 30, 8, tzinfo=UTC), datetime(2026, 6, 29, 8, tzinfo=UTC)])
+    store = new_store(tracker_url, clock=lambda: next(moments))
+    register_actie(store)
+    report(store)
+    first, second = store.read_rows(0, 10)
+    assert second.recorded_at >= first.recorded_at
+
+
+def _state(store: object) -> ActieState:
+    state = projections.current_one(store.engine, "actie/wilderinkshoek")  # type: ignore[attr-defined]
+    assert isinstance(state, ActieState)
+    return state
+
+
+def _projection_rows(store: object) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with store.engine.connect() as conn:  # type: ignore[attr-defined]
+        current = conn.execute(STATE.select().order_by(STATE.c.stream)).all()
+        history = conn.execute(
+            STATE_HISTORY.select().order_by(STATE_HISTORY.c.stream, STATE_HISTORY.c.dag)
+        ).all()
+    return [tuple(r) for r in current], [tuple(r) for r in history]
+
+
+def _tamper(store: object, statement: str) -> None:
+    """Change the log by hand, as an insider with database rights would: past the append-only guard."""
+    engine = store.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE tracker_event DISABLE TRIGGER tracker_event_append_only"))
+            conn.exec_driver_sql(statement)
+            conn.execute(text("ALTER TABLE tracker_event ENABLE TRIGGER tracker_event_append_only"))
+        else:
+            conn.execute(text("DROP TRIGGER tracker_event_no_update"))
+            conn.execute(text("DROP TRIGGER tracker_event_no_delete"))
+            conn.exec_driver_sql(statement)
