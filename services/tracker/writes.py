@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker import projections
 from tracker.projections import Projector
+from tracker.store import VersionConflict
 
 if TYPE_CHECKING:
     from tracker.domain import State
@@ -24,6 +25,10 @@ class PreconditionFailed(Exception):
 
 Decision = Callable[["State | None"], "list[Event]"]
 
+# Without If-Match the writer asked for no particular version: when another append wins the race, decide
+# again on the new state. Each round lets at least one writer through, so this bounds N writers per stream.
+ATTEMPTS_WITHOUT_IF_MATCH = 25
+
 
 def execute(
     store: EventStore,
@@ -34,6 +39,24 @@ def execute(
     idempotency: Idempotency | None = None,
 ) -> list[Recorded]:
     """Decide on the current state outside the lock; the append re-checks the version under it."""
+    attempts = 1 if if_match is not None else ATTEMPTS_WITHOUT_IF_MATCH
+    for attempt in range(1, attempts + 1):
+        try:
+            return _attempt(store, stream, decide, metadata, if_match, idempotency)
+        except VersionConflict:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _attempt(
+    store: EventStore,
+    stream: str,
+    decide: Decision,
+    metadata: dict[str, Any],
+    if_match: int | None,
+    idempotency: Idempotency | None,
+) -> list[Recorded]:
     if idempotency and (earlier := store.replay(idempotency)) is not None:
         return earlier
     state = projections.current_one(store.engine, stream)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+
 from koers.db import make_engine
 from tracker.auth import NewToken, Rol, create_token
 from tracker.catalogue.loader import load_catalogue

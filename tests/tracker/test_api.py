@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tracker.auth import Rol
 
 from tests.tracker.conftest import ADMIN, Api
 from tests.tracker.factories import RISICO
+from tracker.auth import Rol
 
 BEHEER = {"Authorization": f"Bearer {ADMIN}"}
 UPDATES = "/api/v1/acties/wilderinkshoek/updates"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+
+from tests.tracker.factories import RISICO, T0, actie_definitie, recorded
 from tracker.domain import (
     ActieAfgesloten,
     ActieNietAfgesloten,
@@ -31,8 +33,6 @@ from tracker.events import (
     VoortgangGemeld,
 )
 from tracker.voortgang import opgave_view, slip_dagen, verouderd
-
-from tests.tracker.factories import RISICO, T0, actie_definitie, recorded
 
 
 def registered(**changes: object) -> ActieState:

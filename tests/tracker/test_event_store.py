@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+
+from tests.tracker.factories import RISICO, new_store, register_actie, report
 from tracker import projections, upcasting
 from tracker.domain import ActieState
 from tracker.events import VoortgangGemeld
@@ -15,8 +17,6 @@ from tracker.projections import Projector
 from tracker.rebuild import rebuild
 from tracker.store import Idempotency, IdempotencyMismatch, VersionConflict
 from tracker.tables import STATE, STATE_HISTORY
-
-from tests.tracker.factories import RISICO, new_store, register_actie, report
 
 
 def test_positions_are_gap_free_and_versions_count_per_stream(tracker_url: str) -> None:
