@@ -1,0 +1,82 @@
+"""Follows the tracker's feed: per batch, one transaction for knowledge, deliveries and the checkpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import anyio
+import httpx
+
+from koers.db import WRITE_LOCK
+from notifier import rules, store
+from notifier.feed import FeedPage, unreadable
+from notifier.kennis import evolve
+from notifier.recipients import alle_voorkeuren
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from notifier.settings import NotifierSettings
+
+log = logging.getLogger("notifier.consumer")
+
+
+def process(engine: Engine, seen: int, page: FeedPage, now: datetime) -> bool:
+    """Handle one page in one transaction; False when another consumer had already handled it."""
+    with engine.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+        if not store.advance(conn, seen, page.last_position):
+            return False
+        was = kennis = store.load_kennis(conn)
+        voorkeuren, notes = alle_voorkeuren(conn), []
+        for event in page.events:
+            if reason := unreadable(event):
+                log.warning("event %s op positie %d overgeslagen: %s", event.id, event.position, reason)
+                continue
+            notes += rules.notificaties(kennis, event)
+            kennis = evolve(kennis, event)
+        store.save_kennis(conn, was, kennis)
+        store.enqueue(conn, notes, voorkeuren, now)
+    return True
+
+
+def read_checkpoint(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return store.checkpoint(conn)
+
+
+async def follow(engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]) -> None:
+    """Long-poll the feed from the checkpoint forever; back off while the tracker or the database is down."""
+    token = settings.tracker_token.get_secret_value() if settings.tracker_token else ""
+    headers = {"Authorization": f"Bearer {token}"}
+    pause = 0.0
+    async with httpx.AsyncClient(
+        base_url=settings.tracker_url, headers=headers, timeout=settings.feed_wait + 10
+    ) as client:
+        while True:
+            try:
+                await _step(client, engine, settings, clock)
+                pause = 0.0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the checkpoint stayed where it was: the same page is read again
+                pause = min(max(pause * 2, 0.5), settings.feed_retry_max)
+                log.warning(
+                    "feed niet verwerkt (%s: %s); opnieuw over %.1f s", type(exc).__name__, exc, pause
+                )
+                await asyncio.sleep(pause)
+
+
+async def _step(
+    client: httpx.AsyncClient, engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]
+) -> None:
+    seen = await anyio.to_thread.run_sync(read_checkpoint, engine)
+    params = {"after": seen, "limit": settings.feed_limit, "wait": settings.feed_wait}
+    response = await client.get("/api/v1/events", params=params)
+    response.raise_for_status()
+    page = FeedPage.model_validate_json(response.content)
+    if page.events:
+        await anyio.to_thread.run_sync(process, engine, seen, page, clock())

@@ -1,0 +1,63 @@
+"""The tracker's feed as the notifier reads it: CloudEvents per docs/events.md, schema version 1."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+TYPE_PREFIX = "nl.koersmonitor."
+SCHEMA_VERSION = 1
+EVENT_TYPES = frozenset(
+    {
+        "PortefeuillehouderGeregistreerd",
+        "PortefeuillehouderGewijzigd",
+        "OpgaveGeregistreerd",
+        "OpgaveGewijzigd",
+        "ActieGeregistreerd",
+        "ActieGewijzigd",
+        "VoortgangGemeld",
+        "VoortgangGecorrigeerd",
+        "ActieHeropend",
+    }
+)
+
+
+class FeedEvent(BaseModel):
+    # New envelope attributes may appear in a compatible version: read what we know, ignore the rest.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    type: str
+    subject: str
+    time: datetime
+    position: int
+    version: int
+    dataschemaversion: str = "1"
+    data: dict[str, Any]
+
+    @property
+    def event_type(self) -> str:
+        return self.type.removeprefix(TYPE_PREFIX)
+
+    @property
+    def stream_id(self) -> str:
+        """The id after the stream's kind: `actie/wilderinkshoek` -> `wilderinkshoek`."""
+        return self.subject.split("/", 1)[-1]
+
+
+class FeedPage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    events: list[FeedEvent]
+    last_position: int
+
+
+def unreadable(event: FeedEvent) -> str | None:
+    """Why this notifier cannot handle the event, or None when it can."""
+    if not event.type.startswith(TYPE_PREFIX) or event.event_type not in EVENT_TYPES:
+        return f"onbekend type {event.type}"
+    if not event.dataschemaversion.isdigit() or int(event.dataschemaversion) > SCHEMA_VERSION:
+        return f"schemaversie {event.dataschemaversion} is nieuwer dan {SCHEMA_VERSION}"
+    return None

@@ -1,0 +1,103 @@
+"""The notifier's SQL for the consumer and planner: knowledge from the feed, checkpoint, new deliveries."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from notifier.kennis import Actie, Kennis, Opgave
+from notifier.tables import ACTIE, CHECKPOINT, DELIVERY, OPGAVE, PORTEFEUILLEHOUDER
+from notifier.voorkeuren import Voorkeuren, kanalen_voor
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from notifier.notificatie import Notificatie
+
+FEED = "tracker"
+
+
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """INSERT with ON CONFLICT support, for whichever of the two databases this is."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = dialect_insert(conn, table).values(rows)
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in rows[0]}))
+
+
+def checkpoint(conn: Connection) -> int:
+    position = conn.execute(select(CHECKPOINT.c.position).where(CHECKPOINT.c.feed == FEED)).scalar()
+    return position or 0
+
+
+def advance(conn: Connection, seen: int, to: int) -> bool:
+    """Move the checkpoint from `seen` to `to`; False when another process moved it first.
+
+    Done first in the batch's transaction: the row lock it takes serialises consumers on PostgreSQL."""
+    conn.execute(dialect_insert(conn, CHECKPOINT).values(feed=FEED, position=0).on_conflict_do_nothing())
+    moved = conn.execute(
+        update(CHECKPOINT).where(CHECKPOINT.c.feed == FEED, CHECKPOINT.c.position == seen).values(position=to)
+    )
+    return moved.rowcount == 1
+
+
+def load_kennis(conn: Connection) -> Kennis:
+    namen = {r.id: r.naam for r in conn.execute(select(PORTEFEUILLEHOUDER))}
+    opgaven = {
+        r.id: Opgave(r.id, r.titel, r.dwarsthema, r.coordinerend) for r in conn.execute(select(OPGAVE))
+    }
+    acties = {r.id: _actie(r._mapping) for r in conn.execute(select(ACTIE))}
+    return Kennis(namen, opgaven, acties)
+
+
+def _actie(row: Mapping[str, Any]) -> Actie:
+    return Actie(**{**row, "portefeuillehouders": tuple(json.loads(row["portefeuillehouders"]))})
+
+
+def save_kennis(conn: Connection, was: Kennis, nu: Kennis) -> None:
+    """Write what changed between two states of knowledge."""
+    upsert(conn, PORTEFEUILLEHOUDER, [{"id": k, "naam": v} for k, v in _changed(was.namen, nu.namen)])
+    upsert(conn, OPGAVE, [dataclasses.asdict(o) for _, o in _changed(was.opgaven, nu.opgaven)])
+    acties = [dataclasses.asdict(a) for _, a in _changed(was.acties, nu.acties)]
+    upsert(conn, ACTIE, [{**a, "portefeuillehouders": json.dumps(a["portefeuillehouders"])} for a in acties])
+
+
+def _changed(was: Mapping[str, Any], nu: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+    return ((k, v) for k, v in nu.items() if was.get(k) != v)
+
+
+def enqueue(
+    conn: Connection, notes: Iterable[Notificatie], voorkeuren: Mapping[str, Voorkeuren], now: datetime
+) -> None:
+    """Deliveries for each notification on each channel its recipient wants; a repeat adds nothing."""
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "sleutel": n.sleutel,
+            "recipient": n.ontvanger,
+            "channel": kanaal.value,
+            "soort": n.soort.value,
+            "actie": n.actie,
+            "bericht": json.dumps(n.as_json()),
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        for n in notes
+        for kanaal in kanalen_voor(voorkeuren.get(n.ontvanger), n.soort)
+    ]
+    if rows:
+        conn.execute(dialect_insert(conn, DELIVERY).values(rows).on_conflict_do_nothing())

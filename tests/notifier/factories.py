@@ -1,0 +1,59 @@
+"""Small factories for feed events and knowledge, shaped as docs/events.md describes them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from notifier.feed import FeedEvent
+from notifier.kennis import Actie, Kennis, Opgave
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def feed_event(
+    event_type: str, subject: str, data: dict[str, Any], at: datetime = T0, **extra: Any
+) -> FeedEvent:
+    return FeedEvent.model_validate(
+        {
+            "specversion": "1.0",
+            "id": str(uuid.uuid4()),
+            "source": "http://tracker/api/v1",
+            "type": f"nl.koersmonitor.{event_type}",
+            "subject": subject,
+            "time": at.isoformat(),
+            "datacontenttype": "application/json",
+            "dataschemaversion": "1",
+            "position": 1,
+            "version": 1,
+            "data": data,
+            **extra,
+        }
+    )
+
+
+def melding(status: str = "op_koers", voortgang: int = 10, **velden: Any) -> dict[str, Any]:
+    zorg = (
+        {"oorzaak": "Bezwaar", "gevolg": "Later klaar", "bijsturing": "Extra overleg"}
+        if status in ("risico", "vertraagd")
+        else {}
+    )
+    return {"status": status, "voortgang": voortgang, "toelichting": "Stand van zaken", **zorg, **velden}
+
+
+def actie(id: str = "wilderinkshoek", **velden: Any) -> Actie:
+    waarden: dict[str, Any] = {
+        "opgave": "duurzame-inrichting",
+        "titel": "Uitvoeringsplan Wilderinkshoek",
+        "portefeuillehouders": ("annemieke-traag",),
+        "einddatum": date(2026, 12, 31),
+        "update_interval_dagen": 30,
+        "geregistreerd_at": T0,
+    }
+    return Actie(id=id, **{**waarden, **velden})
+
+
+def kennis(*acties: Actie, opgaven: tuple[Opgave, ...] = ()) -> Kennis:
+    alle = (Opgave("duurzame-inrichting", "Duurzame inrichting", False), *opgaven)
+    return Kennis({"annemieke-traag": "Annemieke Traag"}, {o.id: o for o in alle}, {a.id: a for a in acties})
