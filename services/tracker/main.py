@@ -16,7 +16,7 @@ from koers.openapi import nl_openapi
 from koers.problems import ProblemError, install_problem_handlers
 from sqlalchemy import text
 
-from tracker.api import acties, beheer, feed, opgaven
+from tracker.api import acties, beheer, export, feed, opgaven
 from tracker.api.deps import Tracker
 from tracker.api.errors import install_domain_handlers
 from tracker.feed import FeedSignal, listen_postgres
@@ -69,7 +69,7 @@ def _api(settings: TrackerSettings) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
-    for module in (acties, opgaven, feed, beheer):
+    for module in (acties, opgaven, feed, beheer, export):
         api.include_router(module.router)
     install_problem_handlers(api)
     install_domain_handlers(api)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from tracker.dashboard import rapportage, routes, sessie, vergelijk
+from tracker.dashboard.pagina import PaginaFout, fout_pagina
 
 
 def install(app: FastAPI) -> None:
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/api/v1/opgaven")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for module in (routes, rapportage, vergelijk, sessie):
+        app.include_router(module.router)
+    app.add_exception_handler(PaginaFout, fout_pagina)
+    app.add_exception_handler(sessie.InloggenNodig, sessie.naar_inloggen)

@@ -1,0 +1,37 @@
+"""Dates as a Dutch reader writes them: 30 juni 2026, in Hengelo's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from tracker.projections import AMSTERDAM
+
+MAANDEN = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def datum(dag: date | datetime | None) -> str:
+    if dag is None:
+        return "—"
+    if isinstance(dag, datetime):
+        dag = dag.astimezone(AMSTERDAM).date()
+    return f"{dag.day} {MAANDEN[dag.month - 1]} {dag.year}"
+
+
+def datumtijd(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    lokaal = moment.astimezone(AMSTERDAM)
+    return f"{datum(lokaal.date())}, {lokaal:%H:%M}"
