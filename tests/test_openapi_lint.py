@@ -27,8 +27,23 @@ def test_the_openapi_document_has_zero_errors_under_the_nl_api_design_rules(open
     assert SPECTRAL.exists(), "Spectral is missing: run scripts/setup --for-tests"
     document = tmp_path / "openapi.json"
     document.write_text(json.dumps(openapi()))
-    result = subprocess.run([str(SPECTRAL), "lint", "--ruleset", str(RULESET), "--format", "json", "--quiet",
-                             "--fail-severity", "error", str(document)], capture_output=True, text=True, timeout=120)  # fmt: skip
+    result = subprocess.run(
+        [
+            str(SPECTRAL),
+            "lint",
+            "--ruleset",
+            str(RULESET),
+            "--format",
+            "json",
+            "--quiet",
+            "--fail-severity",
+            "error",
+            str(document),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     findings = json.loads(result.stdout or "[]")
     errors = [
         f"{'.'.join(map(str, f['path']))}: {f['code']}: {f['message']}"

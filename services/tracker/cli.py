@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from koers.db import make_engine
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from koers.db import make_engine
 from tracker.auth import NewToken, Rol, create_token
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore, utcnow

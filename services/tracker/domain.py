@@ -112,13 +112,13 @@ def stream_of(kind: str, id_: str) -> str:
 # --- decide --------------------------------------------------------------------------------------------
 
 
-def meld(state: ActieState | None, cmd: MeldVoortgang) -> list[Event]:
+def meld(state: State | None, cmd: MeldVoortgang) -> list[Event]:
     actie = _open_actie(state)
     _check_melding(actie, cmd)
     return [VoortgangGemeld(**cmd.model_dump())]
 
 
-def corrigeer(state: ActieState | None, cmd: CorrigeerVoortgang, doel: Recorded | None) -> list[Event]:
+def corrigeer(state: State | None, cmd: CorrigeerVoortgang, doel: Recorded | None) -> list[Event]:
     actie = _bestaande_actie(state)
     if doel is None or doel.stream != stream_of("actie", actie.definitie.id):
         raise OngeldigeMelding(
@@ -134,14 +134,14 @@ def corrigeer(state: ActieState | None, cmd: CorrigeerVoortgang, doel: Recorded 
     return [VoortgangGecorrigeerd(**cmd.model_dump())]
 
 
-def heropen(state: ActieState | None, cmd: HeropenActie) -> list[Event]:
+def heropen(state: State | None, cmd: HeropenActie) -> list[Event]:
     actie = _bestaande_actie(state)
     if actie.status not in AFGESLOTEN:
         raise ActieNietAfgesloten(f"Actie '{actie.definitie.id}' is niet afgerond of gestopt.")
     return [ActieHeropend(reden=cmd.reden)]
 
 
-_REGISTRATIE: dict[type[Frozen], tuple[type[Event], type[Event]]] = {  # type: ignore[valid-type]
+_REGISTRATIE: dict[type[Frozen], tuple[type[Frozen], type[Frozen]]] = {
     ActieDefinitie: (ActieGeregistreerd, ActieGewijzigd),
     OpgaveDefinitie: (OpgaveGeregistreerd, OpgaveGewijzigd),
     PortefeuillehouderDefinitie: (PortefeuillehouderGeregistreerd, PortefeuillehouderGewijzigd),
@@ -152,19 +152,19 @@ def registreer(state: State | None, definitie: Definitie) -> list[Event]:
     """Register a catalogue entry, or record only what changed since."""
     geregistreerd, gewijzigd = _REGISTRATIE[type(definitie)]
     if state is None:
-        return [geregistreerd(**dict(definitie))]
+        return [geregistreerd.model_validate(dict(definitie))]  # type: ignore[list-item]
     if state.definitie == definitie:
         return []
-    return [gewijzigd(**dict(definitie))]
+    return [gewijzigd.model_validate(dict(definitie))]  # type: ignore[list-item]
 
 
-def _bestaande_actie(state: ActieState | None) -> ActieState:
-    if state is None:
+def _bestaande_actie(state: State | None) -> ActieState:
+    if not isinstance(state, ActieState):
         raise ActieOnbekend("Deze actie bestaat niet.")
     return state
 
 
-def _open_actie(state: ActieState | None) -> ActieState:
+def _open_actie(state: State | None) -> ActieState:
     actie = _bestaande_actie(state)
     if actie.status in AFGESLOTEN:
         raise ActieAfgesloten(f"Actie '{actie.definitie.id}' is {actie.status.value}; heropen haar eerst.")
@@ -194,15 +194,16 @@ def evolve(state: State | None, rec: Recorded) -> State:
     event = rec.event
     match event:
         case ActieGeregistreerd() | ActieGewijzigd():
-            definitie = ActieDefinitie(**_definitie_velden(event))
+            actie = ActieDefinitie.model_validate(_definitie_velden(event))
             if isinstance(state, ActieState):
-                return state.model_copy(update={"definitie": definitie, "version": rec.version})
-            return ActieState(definitie=definitie, version=rec.version, geregistreerd_at=rec.recorded_at)
+                return state.model_copy(update={"definitie": actie, "version": rec.version})
+            return ActieState(definitie=actie, version=rec.version, geregistreerd_at=rec.recorded_at)
         case OpgaveGeregistreerd() | OpgaveGewijzigd():
-            return OpgaveState(definitie=OpgaveDefinitie(**_definitie_velden(event)), version=rec.version)
+            opgave = OpgaveDefinitie.model_validate(_definitie_velden(event))
+            return OpgaveState(definitie=opgave, version=rec.version)
         case PortefeuillehouderGeregistreerd() | PortefeuillehouderGewijzigd():
-            definitie = PortefeuillehouderDefinitie(**_definitie_velden(event))
-            return PortefeuillehouderState(definitie=definitie, version=rec.version)
+            holder = PortefeuillehouderDefinitie.model_validate(_definitie_velden(event))
+            return PortefeuillehouderState(definitie=holder, version=rec.version)
     assert isinstance(state, ActieState), f"{event.type} on a stream without an actie"
     return _evolve_actie(state, rec)
 
@@ -212,11 +213,11 @@ def _evolve_actie(state: ActieState, rec: Recorded) -> ActieState:
     update: dict[str, object] = {"version": rec.version}
     match event:
         case VoortgangGemeld():
-            melding = Melding(**_melding_velden(event))
+            melding = Melding.model_validate(_melding_velden(event))
             update |= {"status": melding.status, "melding": melding, "melding_id": rec.event_id}
             update |= {"gemeld_at": rec.recorded_at}
         case VoortgangGecorrigeerd() if event.corrigeert == state.melding_id:
-            melding = Melding(**_melding_velden(event))
+            melding = Melding.model_validate(_melding_velden(event))
             update |= {"status": melding.status, "melding": melding, "correcties": state.correcties + 1}
         case VoortgangGecorrigeerd():
             update |= {"correcties": state.correcties + 1}

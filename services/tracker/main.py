@@ -10,12 +10,12 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import text
+
 from koers.db import make_engine
 from koers.http import RequestGuard
 from koers.openapi import nl_openapi
 from koers.problems import ProblemError, install_problem_handlers
-from sqlalchemy import text
-
 from tracker.api import acties, beheer, export, feed, opgaven
 from tracker.api.deps import Tracker
 from tracker.api.errors import install_domain_handlers

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tracker.events import Recorded
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-STATE_TYPES: dict[str, type[State]] = {  # type: ignore[dict-item]
+STATE_TYPES: dict[str, type[State]] = {
     "actie": ActieState,
     "opgave": OpgaveState,
     "portefeuillehouder": PortefeuillehouderState,
@@ -54,10 +54,13 @@ class Projector:
         self.state = state
 
     def __call__(self, conn: Connection, recorded: list[Recorded]) -> None:
+        state = self.state
         for rec in recorded:
-            self.state = evolve(self.state, rec)
-            write_history(conn, rec.stream, dag_of(rec.recorded_at), rec, self.state)
-        write_current(conn, recorded[-1].stream, recorded[-1], self.state)
+            state = evolve(state, rec)
+            write_history(conn, rec.stream, dag_of(rec.recorded_at), rec, state)
+        assert state is not None, "a projector is only called with events"
+        write_current(conn, recorded[-1].stream, recorded[-1], state)
+        self.state = state
 
 
 def _row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:

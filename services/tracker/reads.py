@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, cast
 
 from koers.problems import ProblemError
-
 from tracker import projections
 from tracker.domain import ActieState, OpgaveState, PortefeuillehouderState, stream_of
 from tracker.projections import dag_of, end_of

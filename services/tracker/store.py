@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from koers.db import WRITE_LOCK
 from sqlalchemy import func, insert, select
 
+from koers.db import WRITE_LOCK
 from tracker.events import EVENT_ADAPTER, SCHEMA_VERSION, Event, Recorded
 from tracker.tables import EVENT, IDEMPOTENCY
 from tracker.upcasting import upcast

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from koers.db import UTCDateTime
 from sqlalchemy import Column, Date, Index, MetaData, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from koers.db import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -92,8 +93,9 @@ class TokenRow(TrackerTable, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
-EVENT = EventRow.__table__
-IDEMPOTENCY = IdempotencyRow.__table__
-STATE = StateRow.__table__
-STATE_HISTORY = StateHistoryRow.__table__
-TOKEN = TokenRow.__table__
+_tables = TrackerTable.metadata.tables
+EVENT = _tables[EventRow.__tablename__]
+IDEMPOTENCY = _tables[IdempotencyRow.__tablename__]
+STATE = _tables[StateRow.__tablename__]
+STATE_HISTORY = _tables[StateHistoryRow.__tablename__]
+TOKEN = _tables[TokenRow.__tablename__]

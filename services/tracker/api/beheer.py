@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Response
-from koers.problems import ProblemError, problems
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from koers.problems import ProblemError, problems
 from tracker.api.deps import BeheerderDep, ReaderDep, TrackerDep
 from tracker.auth import NewToken, Rol, create_token, revoke_token
 

@@ -9,9 +9,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from koers.problems import ProblemError
 from sqlalchemy import Engine
 
+from koers.problems import ProblemError
 from tracker.auth import ANONIEM, FEED_ROLES, Principal, Rol, authenticate, may_read
 from tracker.feed import FeedSignal
 from tracker.settings import TrackerSettings

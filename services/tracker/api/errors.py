@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from koers.problems import InvalidParam, ProblemError, problem_response
 
+from koers.problems import InvalidParam, ProblemError, problem_response
 from tracker.domain import ActieAfgesloten, ActieNietAfgesloten, ActieOnbekend, DomainError, OngeldigeMelding
 from tracker.store import IdempotencyMismatch, VersionConflict
 from tracker.writes import PreconditionFailed

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Query
-from koers.problems import problems
 
+from koers.problems import problems
 from tracker.api.deps import FeedReaderDep, TrackerDep
 from tracker.feed import FeedPage, cloud_event
 

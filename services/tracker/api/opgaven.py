@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from koers.problems import ProblemError, problems
 
+from koers.problems import ProblemError, problems
 from tracker import reads
 from tracker.api.acties import Peildatum
 from tracker.api.deps import ReaderDep, TrackerDep

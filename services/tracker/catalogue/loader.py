@@ -33,6 +33,10 @@ def definitions(catalogue: Catalogue) -> Iterator[tuple[str, Definitie]]:
         yield stream_of("actie", actie.id), ActieDefinitie(**actie.model_dump())
 
 
+def _registratie(definitie: Definitie) -> writes.Decision:
+    return lambda state: registreer(state, definitie)
+
+
 def load_catalogue(store: EventStore, path: Path) -> LoadResult:
     """Parse the whole file first (a malformed file loads nothing), then register each entry."""
     catalogue = parse_catalogue(path)
@@ -40,5 +44,5 @@ def load_catalogue(store: EventStore, path: Path) -> LoadResult:
     entries = events = 0
     for stream, definitie in definitions(catalogue):
         entries += 1
-        events += len(writes.execute(store, stream, lambda state, d=definitie: registreer(state, d), meta))
+        events += len(writes.execute(store, stream, _registratie(definitie), meta))
     return LoadResult(entries, events)
