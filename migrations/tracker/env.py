@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from koers.db import make_engine
 from tracker.settings import TrackerSettings
 from tracker.tables import TrackerTable

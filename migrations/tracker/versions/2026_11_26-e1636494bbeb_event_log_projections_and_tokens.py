@@ -7,10 +7,11 @@ Create Date: 2026-11-26 04:36:12.738530
 
 from __future__ import annotations
 
-import koers.db
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+import koers.db
 
 revision = "e1636494bbeb"
 down_revision = None
