@@ -72,7 +72,10 @@ def seed(engine: Engine, path: Path) -> int:
     if not rows:
         return 0
     with engine.begin() as conn:
-        return conn.execute(dialect_insert(conn, RECIPIENT).values(rows).on_conflict_do_nothing()).rowcount
+        added = (
+            dialect_insert(conn, RECIPIENT).values(rows).on_conflict_do_nothing().returning(RECIPIENT.c.id)
+        )
+        return len(conn.execute(added).all())
 
 
 def bekend(conn: Connection, id_: str) -> bool:

@@ -1,0 +1,216 @@
+"""Consumer, outbox, recipients and inbox against real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from koers.db import make_engine
+from notifier.channels import Bezorging, DeliveryFailed
+from notifier.channels.inbox import InboxChannel, items, mark_read
+from notifier.consumer import process, read_checkpoint
+from notifier.feed import FeedPage
+from notifier.outbox import Outbox, deliveries, requeue
+from notifier.recipients import new_inbox_token, seed, token_owner, zet_voorkeuren
+from notifier.settings import NotifierSettings
+from notifier.tables import DELIVERY
+from notifier.voorkeuren import Voorkeuren
+from tests.notifier.factories import T0, feed_event, melding
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "services" / "notifier" / "recipients-hengelo.example.yaml"
+
+
+def catalogue_page(*extra: object, after: int = 0) -> FeedPage:
+    events = [
+        feed_event(
+            "PortefeuillehouderGeregistreerd",
+            "portefeuillehouder/annemieke-traag",
+            {"id": "annemieke-traag", "naam": "Annemieke Traag"},
+        ),
+        feed_event(
+            "OpgaveGeregistreerd",
+            "opgave/duurzame-inrichting",
+            {
+                "id": "duurzame-inrichting",
+                "nummer": 3,
+                "titel": "Duurzame inrichting",
+                "dwarsthema": False,
+                "coordinerend": None,
+                "programmalijnen": [],
+            },
+        ),
+        feed_event(
+            "ActieGeregistreerd",
+            "actie/wilderinkshoek",
+            {
+                "id": "wilderinkshoek",
+                "opgave": "duurzame-inrichting",
+                "titel": "Uitvoeringsplan Wilderinkshoek",
+                "omschrijving": "5.300 woningen",
+                "portefeuillehouders": ["annemieke-traag"],
+                "programmalijn": None,
+                "kpi": None,
+                "begrotingscode": None,
+                "einddatum": "2026-12-31",
+                "update_interval_dagen": 30,
+            },
+        ),
+        *extra,
+    ]
+    return page(events, after)
+
+
+def page(events: list, after: int = 0) -> FeedPage:  # type: ignore[type-arg]
+    placed = [e.model_copy(update={"position": after + i + 1}) for i, e in enumerate(events)]
+    return FeedPage(events=placed, last_position=after + len(placed))
+
+
+def delivery_count(engine, **where: str) -> int:  # type: ignore[no-untyped-def]
+    query = select(func.count()).select_from(DELIVERY)
+    for column, value in where.items():
+        query = query.where(DELIVERY.c[column] == value)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def settings(url: str, **extra: object) -> NotifierSettings:
+    return NotifierSettings(database_url=url, retry_base=0.01, retry_max=0.02, max_attempts=2, **extra)  # type: ignore[arg-type]
+
+
+def test_a_batch_enqueues_deliveries_and_advances_the_checkpoint(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    zet_voorkeuren(engine, "annemieke-traag", Voorkeuren(email="annemieke.traag@example.org"))
+    risico = feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding("risico"))
+    assert process(engine, 0, catalogue_page(risico), T0)
+    assert read_checkpoint(engine) == 4
+    assert delivery_count(engine, sleutel=risico.id) == 2  # email and inbox
+    assert delivery_count(engine, sleutel=risico.id, channel="email", recipient="annemieke-traag") == 1
+
+
+def test_a_batch_read_again_adds_nothing(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    risico = feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding("risico"))
+    assert process(engine, 0, catalogue_page(risico), T0)
+    assert not process(engine, 0, catalogue_page(risico), T0)  # another consumer got there first
+    assert read_checkpoint(engine) == 4 and delivery_count(engine) == 1
+
+
+def test_unknown_types_and_newer_schema_versions_are_skipped_and_passed(
+    notifier_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = make_engine(notifier_url)
+    onbekend = feed_event("BegrotingGewijzigd", "begroting/2026", {"bedrag": 1})
+    nieuwer = feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding("risico"), dataschemaversion="2")
+    risico = feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding("vertraagd"))
+    assert process(engine, 0, catalogue_page(onbekend, nieuwer, risico), T0)
+    assert read_checkpoint(engine) == 6
+    assert delivery_count(engine) == 1 and delivery_count(engine, sleutel=risico.id) == 1
+    assert "onbekend type" in caplog.text and "schemaversie 2" in caplog.text
+
+
+def test_a_failing_batch_leaves_the_checkpoint_and_adds_nothing(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    kapot = feed_event(
+        "VoortgangGemeld", "actie/wilderinkshoek", {"voortgang": 5}
+    )  # no status: cannot be folded
+    with pytest.raises(KeyError):
+        process(
+            engine,
+            0,
+            catalogue_page(feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding("risico")), kapot),
+            T0,
+        )
+    assert read_checkpoint(engine) == 0 and delivery_count(engine) == 0
+
+
+async def test_the_outbox_delivers_to_the_inbox_with_proof(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    process(
+        engine,
+        0,
+        catalogue_page(feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding("risico"))),
+        T0,
+    )
+    outbox = Outbox(engine, {"inbox": InboxChannel(engine, lambda: T0)}, settings(notifier_url), lambda: T0)
+    for row in outbox.claim():
+        await outbox.deliver(row)
+    [sent] = deliveries(engine, "sent", 10)
+    assert sent.attempts == 1 and sent.sent_at == T0 and "inbox" in sent.answer
+    [item] = items(engine, "annemieke-traag", ongelezen=True, limit=10)
+    assert json.loads(item.bericht)["soort"] == "alert"
+    assert (
+        mark_read(engine, "annemieke-traag", item.id, T0) and items(engine, "annemieke-traag", True, 10) == []
+    )
+
+
+def test_two_outboxes_never_claim_the_same_delivery(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    events = [
+        feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding(s)) for s in ("risico", "op_koers") * 5
+    ]
+    process(engine, 0, catalogue_page(*events), T0)
+    first, second = (Outbox(engine, {}, settings(notifier_url), lambda: T0) for _ in range(2))
+    a, b = first.claim(limit=6), second.claim(limit=6)
+    assert len(a) == 6 and len(b) == 4 and not {r.id for r in a} & {r.id for r in b}
+    assert second.claim() == []
+
+
+class Failing:
+    async def send(self, bezorging: Bezorging) -> str:
+        raise DeliveryFailed("550 mailbox unavailable")
+
+
+async def test_a_failed_delivery_is_retried_later_then_dead_and_beheer_told_once_a_day(
+    notifier_url: str,
+) -> None:
+    engine = make_engine(notifier_url)
+    zet_voorkeuren(engine, "annemieke-traag", Voorkeuren(email="a@example.org", kanalen={"inbox": False}))
+    events = [
+        feed_event("VoortgangGemeld", "actie/wilderinkshoek", melding(s)) for s in ("risico", "op_koers")
+    ]
+    process(engine, 0, catalogue_page(*events), T0)
+    now = [T0]
+    outbox = Outbox(
+        engine,
+        {"email": Failing()},
+        settings(notifier_url, beheer_email="beheer@example.org"),
+        lambda: now[0],
+    )
+    for row in outbox.claim():
+        await outbox.deliver(row)
+    assert outbox.claim() == []  # not due yet: backed off
+    assert delivery_count(engine, status="pending") == 2
+    now[0] = T0 + timedelta(seconds=1)
+    for row in outbox.claim():
+        await outbox.deliver(row)
+    dead = deliveries(engine, "dead", 10)
+    assert len(dead) == 2 and all(d.attempts == 2 and "550" in d.answer for d in dead)
+    assert delivery_count(engine, recipient="beheer") == 1
+    assert requeue(engine, dead[0].id, now[0]) and delivery_count(engine, status="pending") == 2
+
+
+def test_recipients_are_seeded_once_and_the_api_wins_afterwards(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    assert seed(engine, EXAMPLE) > 0
+    zet_voorkeuren(engine, "annemieke-traag", Voorkeuren(email="nieuw@example.org"))
+    assert seed(engine, EXAMPLE) == 0
+    stored, made = zet_voorkeuren(
+        engine, "annemieke-traag", Voorkeuren(email="nieuw@example.org", webhook_url="https://example.org/h")
+    )
+    assert made is not None and made.startswith("whsec_") and stored.webhook_secret == made
+    again, made_again = zet_voorkeuren(
+        engine, "annemieke-traag", Voorkeuren(webhook_url="https://example.org/h2")
+    )
+    assert made_again is None and again.webhook_secret == made
+
+
+def test_an_inbox_token_names_its_owner_until_it_is_replaced(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    first = new_inbox_token(engine, "annemieke-traag")
+    assert token_owner(engine, first) == "annemieke-traag"
+    second = new_inbox_token(engine, "annemieke-traag")
+    assert token_owner(engine, first) is None and token_owner(engine, second) == "annemieke-traag"
