@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time
 import uuid
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from koers.observability import REQUEST_SECONDS, correlation_id
 from koers.problems import PROBLEM_JSON, TITELS
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
+access_log = logging.getLogger("koers.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _WRITES = {"POST", "PUT", "PATCH"}
 
 
 class RequestGuard:
-    """Pure ASGI middleware: refuses oversized and non-JSON bodies before any route sees them."""
+    """Pure ASGI middleware: refuses oversized and non-JSON bodies before any route sees them; measures."""
 
-    def __init__(self, app: ASGIApp, api_version: str, max_body_bytes: int) -> None:
-        self.app, self.api_version, self.max_body = app, api_version, max_body_bytes
+    def __init__(self, app: ASGIApp, api_version: str, max_body_bytes: int, service: str = "koers") -> None:
+        self.app, self.service, self.api_version, self.max_body = app, service, api_version, max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,10 +33,26 @@ class RequestGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         given = headers.get("x-correlation-id", "")
         token = correlation_id.set(given if _SAFE_ID.match(given) else str(uuid.uuid4()))
+        started, status = time.perf_counter(), [500]
         try:
-            await self._guarded(scope, receive, self._stamped(send), headers)
+            await self._guarded(scope, receive, self._stamped(send, status), headers)
         finally:
+            self._measure(scope, status[0], time.perf_counter() - started)
             correlation_id.reset(token)
+
+    def _measure(self, scope: Scope, status: int, seconds: float) -> None:
+        route = getattr(scope.get("route"), "path", None)
+        template = scope.get("root_path", "") + route if route else "unmatched"
+        REQUEST_SECONDS.labels(self.service, scope["method"], template, str(status)).observe(seconds)
+        access_log.info(
+            "request",
+            extra={
+                "method": scope["method"],
+                "route": template,
+                "status": status,
+                "ms": round(seconds * 1000, 1),
+            },
+        )
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
         if scope["method"] not in _WRITES:
@@ -48,9 +66,10 @@ class RequestGuard:
         else:
             await self.app(scope, _replay(body), send)
 
-    def _stamped(self, send: Send) -> Send:
+    def _stamped(self, send: Send, status: list[int]) -> Send:
         async def stamped(message: Message) -> None:
             if message["type"] == "http.response.start":
+                status[0] = message["status"]
                 extra = [
                     (b"api-version", self.api_version.encode()),
                     (b"x-correlation-id", correlation_id.get().encode()),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from tracker.metrics import FEED_WAITERS
 from tracker.store import NOTIFY_CHANNEL
 from tracker.upcasting import upcast
 
@@ -88,11 +89,13 @@ class FeedSignal:
         if self.generation != since or self._changed is None or timeout <= 0:
             return
         self.waiting += 1
+        FEED_WAITERS.inc()
         try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
         finally:
             self.waiting -= 1
+            FEED_WAITERS.dec()
 
 
 async def listen_postgres(conninfo: str, signal: FeedSignal, retry: float = 1.0) -> None:

@@ -1,20 +1,14 @@
-"""Run the tracker's Alembic migrations programmatically (CLI `migrate`, tests, the run command)."""
+"""The tracker's Alembic history (CLI `migrate`, readiness, tests, the run command)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from koers.service import Migrations
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "migrations" / "tracker" / "alembic.ini"
-
-
-def alembic_config(database_url: str) -> Config:
-    config = Config(str(ALEMBIC_INI))
-    config.attributes["database_url"] = database_url
-    return config
+MIGRATIONS = Migrations(Path(__file__).resolve().parents[2] / "migrations" / "tracker" / "alembic.ini",
+                        "tracker_alembic_version")  # fmt: skip
 
 
 def upgrade(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+    MIGRATIONS.upgrade(database_url)

@@ -21,4 +21,5 @@ class TrackerSettings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, description="Grootste toegestane request body.")
     feed_max_wait: int = Field(30, description="Langste long-poll op de feed, in seconden.")
     feed_max_limit: int = Field(1000, description="Meeste events per feed-pagina.")
+    log_level: str = Field("INFO", description="Logniveau: DEBUG, INFO, WARNING of ERROR.")
     feed_max_waiters: int = Field(1000, description="Meeste gelijktijdige long-polls per proces.")

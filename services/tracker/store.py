@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 
 from koers.db import WRITE_LOCK
 from tracker.events import EVENT_ADAPTER, SCHEMA_VERSION, Event, Recorded
+from tracker.metrics import EVENTS_APPENDED, LOG_HEAD
 from tracker.tables import EVENT, IDEMPOTENCY
 from tracker.upcasting import upcast
 
@@ -112,7 +113,7 @@ class EventStore:
                 )
             project(conn, recorded)
             self._notify(conn, recorded[-1].position)
-        self._committed(recorded[-1].position)
+        self._committed(recorded)
         return recorded
 
     def locked(self) -> _Locked:
@@ -178,9 +179,12 @@ class EventStore:
         if self.postgres:  # delivered at commit, to every process that LISTENs
             conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(position)))
 
-    def _committed(self, position: int) -> None:
+    def _committed(self, recorded: list[Recorded]) -> None:
+        for rec in recorded:
+            EVENTS_APPENDED.labels(rec.event.type).inc()
+        LOG_HEAD.set(recorded[-1].position)
         for listener in self.listeners:
-            listener(position)
+            listener(recorded[-1].position)
 
     # --- reading -------------------------------------------------------------------------------------
 

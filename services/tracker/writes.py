@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tracker import projections
+from tracker.metrics import CONFLICTS
 from tracker.projections import Projector
-from tracker.store import VersionConflict
+from tracker.store import IdempotencyMismatch, VersionConflict
 
 if TYPE_CHECKING:
     from tracker.domain import State
@@ -42,10 +43,19 @@ def execute(
     attempts = 1 if if_match is not None else ATTEMPTS_WITHOUT_IF_MATCH
     for attempt in range(1, attempts + 1):
         try:
-            return _attempt(store, stream, decide, metadata, if_match, idempotency)
+            recorded = _attempt(store, stream, decide, metadata, if_match, idempotency)
         except VersionConflict:
+            CONFLICTS.labels("version").inc()
             if attempt == attempts:
                 raise
+            continue
+        except PreconditionFailed:
+            CONFLICTS.labels("precondition").inc()
+            raise
+        except IdempotencyMismatch:
+            CONFLICTS.labels("idempotency").inc()
+            raise
+        return recorded
     raise AssertionError("unreachable")
 
 

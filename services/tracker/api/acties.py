@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from koers.http import correlation_id
+from koers.observability import correlation_id
 from koers.problems import ProblemError, problems
 from tracker import reads, writes
 from tracker.api.deps import PrincipalDep, ReaderDep, Tracker, TrackerDep, require

@@ -1,0 +1,112 @@
+"""The shell both services share: the /api/v1 sub-app, health, readiness, metrics, logs, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine, text
+from starlette.responses import Response
+
+from koers.http import RequestGuard
+from koers.observability import metrics_response
+from koers.openapi import nl_openapi
+from koers.problems import ProblemError, install_problem_handlers
+
+API_VERSION = "1.0.0"
+CONTACT = {"name": "Koersmonitor", "email": "koersmonitor@hengelo.nl", "url": "https://www.hengelo.nl"}
+
+
+@dataclass(frozen=True)
+class Migrations:
+    """One service's Alembic history: its alembic.ini and its own version table."""
+
+    ini: Path
+    version_table: str
+
+    def config(self, database_url: str) -> Config:
+        config = Config(str(self.ini))
+        config.attributes["database_url"] = database_url
+        return config
+
+    def upgrade(self, database_url: str) -> None:
+        command.upgrade(self.config(database_url), "head")
+
+    def behind(self, engine: Engine) -> str | None:
+        """Why the database is not at the newest schema, or None when it is."""
+        heads = set(ScriptDirectory.from_config(Config(str(self.ini))).get_heads())
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn, opts={"version_table": self.version_table})
+                          .get_current_heads())  # fmt: skip
+        return (
+            None
+            if current == heads
+            else f"database op {sorted(current) or 'leeg'}, nieuwste is {sorted(heads)}"
+        )
+
+
+def api_app(title: str, description: str, base_url: str, routers: Iterable[APIRouter]) -> FastAPI:
+    """The /api/v1 sub-application with its own OpenAPI document, shaped to the NL API Design Rules."""
+    api = FastAPI(title=title, version=API_VERSION, description=description,
+                  servers=[{"url": base_url.rstrip("/") + "/api/v1"}], openapi_url="/openapi.json",
+                  docs_url="/docs", redoc_url=None)  # fmt: skip
+    for router in routers:
+        api.include_router(router)
+    install_problem_handlers(api)
+    api.openapi = lambda: nl_openapi(api, CONTACT)  # type: ignore[method-assign]
+    return api
+
+
+ReadyCheck = Callable[[FastAPI], "str | None"]
+
+
+def service_app(name: str, api: FastAPI, lifespan: Any, ready: Iterable[ReadyCheck], max_body_bytes: int,
+                install: Callable[[FastAPI], None] = lambda _: None) -> FastAPI:  # fmt: skip
+    """The outer app: /api/v1, /healthz, /readyz (503 with the reason), /metrics, and the request guard."""
+    app = FastAPI(
+        title=f"Koersmonitor {name}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.mount("/api/v1", api)
+    checks = list(ready)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> dict[str, str]:
+        reasons = [reason for check in checks if (reason := check(app))]
+        if reasons:
+            raise ProblemError(503, "; ".join(reasons), title="Niet gereed")
+        return {"status": "ready"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return metrics_response()
+
+    install(app)
+    install_problem_handlers(app)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"],
+                       expose_headers=["API-Version", "ETag", "Location"])  # fmt: skip
+    app.add_middleware(RequestGuard, api_version=API_VERSION, max_body_bytes=max_body_bytes, service=name)
+    return app
+
+
+def database_ready(engine_of: Callable[[FastAPI], Engine], migrations: Migrations) -> ReadyCheck:
+    def check(app: FastAPI) -> str | None:
+        try:
+            with engine_of(app).connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return migrations.behind(engine_of(app))
+        except Exception as exc:  # readiness reports any failure to reach the database as a reason
+            return f"de database is niet bereikbaar ({type(exc).__name__})"
+
+    return check
