@@ -37,8 +37,11 @@ def test_a_restored_dump_verifies_and_rebuilds_to_the_same_projections(
         conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
     databases.created.append(name)
     target = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump)], check=True,
-                   timeout=120)  # fmt: skip
+    subprocess.run(
+        ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump)],
+        check=True,
+        timeout=120,
+    )
 
     restored = new_store(target)
     result = restored.verify()

@@ -44,8 +44,11 @@ class Migrations:
         """Why the database is not at the newest schema, or None when it is."""
         heads = set(ScriptDirectory.from_config(Config(str(self.ini))).get_heads())
         with engine.connect() as conn:
-            current = set(MigrationContext.configure(conn, opts={"version_table": self.version_table})
-                          .get_current_heads())  # fmt: skip
+            current = set(
+                MigrationContext.configure(
+                    conn, opts={"version_table": self.version_table}
+                ).get_current_heads()
+            )
         return (
             None
             if current == heads
@@ -55,9 +58,15 @@ class Migrations:
 
 def api_app(title: str, description: str, base_url: str, routers: Iterable[APIRouter]) -> FastAPI:
     """The /api/v1 sub-application with its own OpenAPI document, shaped to the NL API Design Rules."""
-    api = FastAPI(title=title, version=API_VERSION, description=description,
-                  servers=[{"url": base_url.rstrip("/") + "/api/v1"}], openapi_url="/openapi.json",
-                  docs_url="/docs", redoc_url=None)  # fmt: skip
+    api = FastAPI(
+        title=title,
+        version=API_VERSION,
+        description=description,
+        servers=[{"url": base_url.rstrip("/") + "/api/v1"}],
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
     for router in routers:
         api.include_router(router)
     install_problem_handlers(api)
@@ -68,8 +77,14 @@ def api_app(title: str, description: str, base_url: str, routers: Iterable[APIRo
 ReadyCheck = Callable[[FastAPI], "str | None"]
 
 
-def service_app(name: str, api: FastAPI, lifespan: Any, ready: Iterable[ReadyCheck], max_body_bytes: int,
-                install: Callable[[FastAPI], None] = lambda _: None) -> FastAPI:  # fmt: skip
+def service_app(
+    name: str,
+    api: FastAPI,
+    lifespan: Any,
+    ready: Iterable[ReadyCheck],
+    max_body_bytes: int,
+    install: Callable[[FastAPI], None] = lambda _: None,
+) -> FastAPI:
     """The outer app: /api/v1, /healthz, /readyz (503 with the reason), /metrics, and the request guard."""
     app = FastAPI(
         title=f"Koersmonitor {name}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
@@ -94,8 +109,13 @@ def service_app(name: str, api: FastAPI, lifespan: Any, ready: Iterable[ReadyChe
 
     install(app)
     install_problem_handlers(app)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"],
-                       expose_headers=["API-Version", "ETag", "Location"])  # fmt: skip
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET"],
+        allow_headers=["*"],
+        expose_headers=["API-Version", "ETag", "Location"],
+    )
     app.add_middleware(RequestGuard, api_version=API_VERSION, max_body_bytes=max_body_bytes, service=name)
     return app
 

@@ -61,7 +61,11 @@ def create_app(settings: TrackerSettings | None = None, clock: Callable[[], date
 
 def _api(settings: TrackerSettings) -> FastAPI:
     description = "Voortgang van de strategische agenda: meldingen per actie, stand per opgave en de feed."
-    api = api_app("Koersmonitor tracker", description, settings.base_url,
-                  [acties.router, opgaven.router, feed.router, beheer.router, export.router])  # fmt: skip
+    api = api_app(
+        "Koersmonitor tracker",
+        description,
+        settings.base_url,
+        [acties.router, opgaven.router, feed.router, beheer.router, export.router],
+    )
     install_domain_handlers(api)
     return api

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from koers.service import Migrations
 
-MIGRATIONS = Migrations(Path(__file__).resolve().parents[2] / "migrations" / "tracker" / "alembic.ini",
-                        "tracker_alembic_version")  # fmt: skip
+MIGRATIONS = Migrations(
+    Path(__file__).resolve().parents[2] / "migrations" / "tracker" / "alembic.ini", "tracker_alembic_version"
+)
 
 
 def upgrade(database_url: str) -> None:
