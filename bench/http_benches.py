@@ -1,0 +1,108 @@
+"""HTTP append and feed read: a tracker process, and load from a separate process over loopback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+from bench import tracker_db
+from bench.server import TrackerProcess
+from bench.timing import Budget, Result
+from tracker import writes
+from tracker.auth import NewToken, Rol, create_token
+from tracker.domain import meld
+from tracker.store import utcnow
+
+if TYPE_CHECKING:
+    from bench.scratch import Scratch
+
+CLIENTS = 4
+SEED_BATCH = 500
+
+
+def run_append(scratch: Scratch, backend: str, budget: Budget) -> list[Result]:
+    db = tracker_db.prepare(scratch.url(backend, "http"))
+    _, token = create_token(
+        db.store.engine, NewToken(rol=Rol.projectleider, acties=tuple(db.acties)), utcnow()
+    )
+    db.close()
+    with TrackerProcess(db.url, scratch.folder / f"tracker-http-{backend}.log") as tracker:
+        figures = load(
+            "append",
+            tracker.url,
+            token,
+            budget,
+            "--acties",
+            ",".join(db.acties),
+            "--clients",
+            str(CLIENTS),
+            "--warmup",
+            str(budget.warmup),
+        )
+    note = f"{CLIENTS} clients in a separate process, keep-alive, projectleider token, one update per request"
+    return [_result("HTTP append", backend, "requests/s", figures, note)]
+
+
+def run_feed(scratch: Scratch, backend: str, budget: Budget, seed: int) -> list[Result]:
+    db = tracker_db.prepare(scratch.url(backend, "feed"))
+    _seed(db, seed)
+    db.close()
+    with TrackerProcess(db.url, scratch.folder / f"tracker-feed-{backend}.log") as tracker:
+        events = Budget(count=budget.count * 100, seconds=budget.seconds, warmup=0)  # counted in events
+        figures = load("feed", tracker.url, tracker.admin_token, events, "--page", "1000")
+    note = f"GET /api/v1/events?limit=1000 over a log of {seed:,} events, one client, beheer token"
+    return [_result("HTTP feed read", backend, "events/s", figures, note)]
+
+
+def _seed(db: tracker_db.TrackerDb, events: int) -> None:
+    """Fill the log through the store, many updates per transaction: the feed bench needs a long log."""
+    done = 0
+    while done < events:
+        n = min(SEED_BATCH, events - done)
+        cmds = [tracker_db.update_command(done + k) for k in range(n)]
+        stream = f"actie/{db.acties[(done // SEED_BATCH) % len(db.acties)]}"
+        writes.execute(
+            db.store, stream, lambda s, cmds=cmds: [e for c in cmds for e in meld(s, c)], tracker_db.META
+        )
+        done += n
+
+
+def load(mode: str, url: str, token: str, budget: Budget, *extra: str) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.load",
+        mode,
+        "--url",
+        url,
+        "--token",
+        token,
+        "--count",
+        str(budget.count),
+        "--seconds",
+        str(budget.seconds),
+        *extra,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=budget.seconds + 120, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"load process failed ({done.returncode}): {done.stderr[-2000:]}")
+    figures: dict[str, Any] = json.loads(done.stdout)
+    return figures
+
+
+def _result(bench: str, backend: str, unit: str, figures: dict[str, Any], note: str) -> Result:
+    errors = sum(figures["errors"].values())
+    if errors:
+        note += f"; non-2xx: {figures['errors']}"
+    return Result(
+        bench,
+        backend,
+        unit,
+        figures["ops"] - errors if unit != "events/s" else figures["ops"],
+        figures["seconds"],
+        figures["latencies_ms"],
+        errors,
+        note,
+    )

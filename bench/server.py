@@ -1,0 +1,65 @@
+"""A tracker as a real process (`python -m tracker serve`) on a free loopback port, stopped after."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+class TrackerProcess:
+    def __init__(self, database_url: str, log: Path) -> None:
+        self.database_url, self.log = database_url, log
+        self.admin_token = secrets.token_urlsafe(24)
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+
+    def __enter__(self) -> TrackerProcess:
+        env = os.environ | {
+            "TRACKER_DATABASE_URL": self.database_url,
+            "TRACKER_ADMIN_TOKEN": self.admin_token,
+        }
+        command = [sys.executable, "-m", "tracker", "serve", "--host", HOST, "--port", str(self.port)]
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self._wait_ready(30.0)
+        return self
+
+    def __exit__(
+        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def _wait_ready(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tracker exited with {self.process.returncode}; see {self.log}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"tracker not ready after {seconds:.0f} s; see {self.log}")
