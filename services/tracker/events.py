@@ -94,7 +94,9 @@ class Melding(Frozen):
     bijsturing: str | None = Field(
         default=None, max_length=10_000, description="Verplicht bij risico/vertraagd."
     )
-    kpi_waarde: float | None = Field(default=None, description="Gemeten KPI-waarde, alleen bij een KPI-doel.")
+    kpi_waarde: float | None = Field(
+        default=None, allow_inf_nan=False, description="Gemeten KPI-waarde, alleen bij een KPI-doel."
+    )
     verwachte_einddatum: IsoDate | None = Field(
         default=None, description="Verwachte einddatum (ISO 8601-datum)."
     )
