@@ -27,7 +27,7 @@ STATUSSEN = (
     Weergave(Status.vertraagd.value, "Vertraagd", "✕"),
     Weergave(Status.afgerond.value, "Afgerond", "■"),
     Weergave(Status.gestopt.value, "Gestopt", "–"),
-    Weergave(VEROUDERD, "Verouderd", "⌛"),
+    Weergave(VEROUDERD, "Verouderd", "?"),
 )
 _PER_CODE = {w.code: w for w in STATUSSEN}
 FILTER_CODES = frozenset(_PER_CODE)
