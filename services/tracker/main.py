@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 
 from koers.db import make_engine
 from koers.observability import configure_logging
+from koers.ratelimit import TokenBuckets
 from koers.service import api_app, database_ready, service_app
 from tracker import dashboard
 from tracker.api import acties, beheer, export, feed, opgaven
@@ -38,7 +40,8 @@ def create_app(settings: TrackerSettings | None = None, clock: Callable[[], date
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         store = EventStore(engine, clock)
-        tracker = Tracker(settings=settings, engine=engine, store=store, clock=clock, signal=FeedSignal())
+        limit = TokenBuckets(settings.write_rate_per_minute, settings.write_burst, time.monotonic)
+        tracker = Tracker(settings, engine, store, clock, FeedSignal(), limit)
         tracker.signal.attach(asyncio.get_running_loop())
         store.listeners.append(tracker.signal.committed)
         app.state.tracker = api.state.tracker = tracker

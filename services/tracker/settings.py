@@ -21,5 +21,9 @@ class TrackerSettings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, description="Grootste toegestane request body.")
     feed_max_wait: int = Field(30, description="Langste long-poll op de feed, in seconden.")
     feed_max_limit: int = Field(1000, description="Meeste events per feed-pagina.")
+    write_rate_per_minute: int = Field(
+        600, description="Schrijfverzoeken per minuut per token; 0 = geen grens."
+    )
+    write_burst: int = Field(120, description="Zoveel schrijfverzoeken mag een token in één keer doen.")
     log_level: str = Field("INFO", description="Logniveau: DEBUG, INFO, WARNING of ERROR.")
     feed_max_waiters: int = Field(1000, description="Meeste gelijktijdige long-polls per proces.")

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.tracker.conftest import ADMIN, Api
@@ -301,3 +302,25 @@ async def test_the_openapi_document_is_public_with_cors(api: Api) -> None:
     )
     assert response.status_code == 200 and response.headers["access-control-allow-origin"] == "*"
     assert response.json()["servers"][0]["url"].endswith("/api/v1")
+
+
+async def test_a_token_that_writes_too_often_is_told_when_to_come_back(tracker_url: str) -> None:
+    from tests.tracker.factories import new_store
+    from tracker.catalogue.loader import load_catalogue
+    from tracker.main import create_app
+    from tracker.settings import HENGELO, TrackerSettings
+
+    load_catalogue(new_store(tracker_url), HENGELO)
+    settings = TrackerSettings(
+        database_url=tracker_url, admin_token=ADMIN, write_rate_per_minute=60, write_burst=2
+    )
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tracker") as client,
+    ):
+        statuses = [(await client.post(UPDATES, json=RISICO, headers=BEHEER)).status_code for _ in range(3)]
+        refused = await client.post(UPDATES, json=RISICO, headers=BEHEER)
+    assert statuses == [201, 201, 429] and refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.headers["content-type"] == "application/problem+json"

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from koers.observability import correlation_id
 from koers.problems import ProblemError, problems
+from koers.ratelimit import retry_after
 from tracker import reads, writes
 from tracker.api.deps import PrincipalDep, ReaderDep, Tracker, TrackerDep, require
 from tracker.api.models import RecordedEvent, recorded_event
@@ -34,7 +35,7 @@ Peildatum = Annotated[
 ]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='De versie als ETag, bv. "3".')]
-WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 412, 413, 415, 422)
+WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
 
 
 @router.get("/acties", responses=problems(400, 401, 403, 404))
@@ -173,6 +174,12 @@ def authorize_write(principal: Principal, actie_id: str) -> None:
     )
 
 
+def _within_limit(tracker: Tracker, principal: Principal) -> None:
+    if wait := tracker.write_limit.take(principal.id):
+        headers = {"Retry-After": retry_after(wait)}
+        raise ProblemError(429, "Dit token schrijft te vaak; probeer het zo opnieuw.", headers=headers)
+
+
 def _write(
     tracker: Tracker,
     principal: Principal,
@@ -185,6 +192,7 @@ def _write(
     if_match: str | None,
 ) -> RecordedEvent:
     authorize_write(principal, actie_id)
+    _within_limit(tracker, principal)
     meta = {"actor": principal.id, "correlation_id": correlation_id.get(), "idempotency_key": key}
     recorded = writes.execute(
         tracker.store,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
 from koers.problems import ProblemError
+from koers.ratelimit import TokenBuckets
 from tracker.auth import ANONIEM, FEED_ROLES, Principal, Rol, authenticate, may_read
 from tracker.feed import FeedSignal
 from tracker.settings import TrackerSettings
@@ -25,6 +27,7 @@ class Tracker:
     store: EventStore
     clock: Callable[[], datetime]
     signal: FeedSignal = field(default_factory=FeedSignal)
+    write_limit: TokenBuckets = field(default_factory=lambda: TokenBuckets(0, 0, time.monotonic))
 
 
 def get_tracker(request: Request) -> Tracker:
