@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.tracker.conftest import ADMIN, Api
+from tests.tracker.factories import new_store
+from tracker.catalogue.loader import load_catalogue
+from tracker.catalogue.schema import CatalogueError
+from tracker.settings import HENGELO
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BEHEER = {"Authorization": f"Bearer {ADMIN}", "Content-Type": "application/json"}
 
@@ -21,3 +30,33 @@ async def test_a_kpi_waarde_that_is_no_finite_number_is_refused_and_not_recorded
     assert response.headers["content-type"] == "application/problem+json"
     assert [p["name"] for p in response.json()["invalidParams"]] == ["kpi_waarde"]
     assert api.store.head() == head
+
+
+def test_an_agenda_with_a_control_character_is_refused_with_its_line(
+    tracker_url: str, tmp_path: Path
+) -> None:
+    # Found by the catalogue fuzzer: PyYAML's ReaderError has no mark and escaped as a bare yaml error.
+    store = new_store(tracker_url)
+    agenda = tmp_path / "agenda.yaml"
+    lines = HENGELO.read_bytes().splitlines(keepends=True)
+    agenda.write_bytes(b"".join(lines[:9]) + b"\x00" + b"".join(lines[9:]))
+    with pytest.raises(CatalogueError) as refused:
+        load_catalogue(store, agenda)
+    assert (refused.value.file.name, refused.value.line) == ("agenda.yaml", 10)
+    assert store.head() == 0
+
+
+def test_an_agenda_with_an_id_too_long_for_a_stream_is_refused_before_anything_is_written(
+    tracker_url: str, tmp_path: Path
+) -> None:
+    # Found by the catalogue fuzzer: on PostgreSQL the stream column (200) refused it half-way through the
+    # load, leaving the entries before it registered; on SQLite it loaded. Now the parser refuses it.
+    store = new_store(tracker_url)
+    agenda = tmp_path / "agenda.yaml"
+    text = HENGELO.read_text(encoding="utf-8")
+    agenda.write_text(text.replace("id: wilderinkshoek", "id: " + "w" * 250), encoding="utf-8")
+    with pytest.raises(CatalogueError) as refused:
+        load_catalogue(store, agenda)
+    assert refused.value.field.endswith(".id") and "hoogstens 100" in refused.value.message
+    assert refused.value.line == text[: text.index("id: wilderinkshoek")].count("\n") + 1
+    assert store.head() == 0

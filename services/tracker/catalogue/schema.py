@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+# Bounded: a stream is "<kind>/<id>" in a column of 200 characters.
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
 Tekst = Annotated[str, StringConstraints(min_length=1)]
 # YAML gives lists; lax tuple validation accepts them while the items stay strict.
 LIJST = Field(strict=False)
@@ -191,11 +192,15 @@ def parse_catalogue(path: Path) -> Catalogue:
 
 
 def _load(path: Path) -> tuple[yaml.MappingNode, Any]:
-    loader = _Loader(_text(path))
+    text = _text(path)
     try:
+        loader = _Loader(text)
         root = _mapping_root(path, loader.get_single_node())
         _refuse_duplicate_keys(path, root, ())
         return root, loader.construct_document(root)
+    except yaml.reader.ReaderError as exc:  # a control character: YAML refuses it without a mark
+        line = text[: exc.position].count("\n") + 1
+        raise CatalogueError(path, line, "", f"ongeldig teken U+{exc.character:04X} in het bestand") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -244,6 +249,7 @@ _BERICHTEN = {
     "invalid_key": "sleutels moeten tekst zijn",
     "string_type": "moet tekst zijn",
     "string_too_short": "mag niet leeg zijn",
+    "string_too_long": "mag hoogstens {max_length} tekens zijn",
     "string_pattern_mismatch": "is geen geldige id (alleen a-z, 0-9 en koppeltekens)",
     "int_type": "moet een geheel getal zijn",
     "bool_type": "moet true of false zijn",
