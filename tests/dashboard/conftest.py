@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from koers.db import make_engine
@@ -68,10 +69,13 @@ def agenda(tracker_url: str, klok: Klok) -> Agenda:
     return Agenda(tracker_url, klok)
 
 
-def client_for(agenda: Agenda, **settings: Any) -> Iterator[TestClient]:
+def app_for(agenda: Agenda, **settings: Any) -> FastAPI:
     settings = {"public_read": True, **settings}
-    app = create_app(TrackerSettings(database_url=agenda.url, **settings), agenda.klok)
-    with TestClient(app, base_url="http://testserver") as client:
+    return create_app(TrackerSettings(database_url=agenda.url, **settings), agenda.klok)
+
+
+def client_for(agenda: Agenda, **settings: Any) -> Iterator[TestClient]:
+    with TestClient(app_for(agenda, **settings), base_url="http://testserver") as client:
         yield client
 
 

@@ -141,6 +141,7 @@ def pagina_paden() -> list[str]:
 def audit(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+    assert result["passes"], "axe-core checked nothing: is the page empty?"
     return [
         {"regel": v["id"], "hulp": v["help"], "waar": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
@@ -187,6 +188,14 @@ FOCUS = """() => { const e = document.activeElement, s = getComputedStyle(e);
   const eigen = e.type === 'date' && !e.matches(':focus');
   return {tag: e.tagName, tekst: e.textContent.trim(),
           zichtbaar: eigen || (s.outlineStyle !== 'none' && s.outlineWidth !== '0px')}; }"""
+
+
+def test_the_report_prints_without_navigation_and_forms(dashboard, page):
+    page.goto(dashboard + "/rapportage?opgave=duurzame-inrichting")
+    page.emulate_media(media="print")
+    assert page.locator("#rapport").is_visible()
+    for onderdeel in (".kop__menu", ".samensteller", ".niet-printen"):
+        assert not page.locator(onderdeel).is_visible(), onderdeel
 
 
 def test_screenshots_of_the_overview_and_an_actie(dashboard, page):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.dashboard.conftest import Agenda, client_for
+from tests.dashboard.conftest import Agenda, app_for, client_for
 from tracker.auth import NewToken, Rol, create_token
 
 
@@ -38,6 +38,12 @@ def test_a_raad_token_logs_in_with_a_cookie_that_holds_no_token(besloten, agenda
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and geheim not in cookie
     assert "Secure" not in cookie  # plain http in the test; https sets it
     assert besloten.get("/").status_code == 200
+
+
+def test_the_session_cookie_is_secure_over_https(agenda):
+    with TestClient(app_for(agenda, public_read=False), base_url="https://testserver") as https:
+        antwoord = https.post("/inloggen", data={"token": token(agenda, Rol.raad)}, follow_redirects=False)
+    assert "Secure" in antwoord.headers["set-cookie"]
 
 
 def test_a_wrong_token_gets_the_form_again_with_401(besloten):

@@ -50,8 +50,8 @@ def test_a_correction_recorded_later_shows_as_a_correction_at_the_peildatum(site
     assert "Voortgang 60 %" in toen  # what the council could see then
     assert "Later gecorrigeerd" in toen and "Na de peildatum gecorrigeerd op 5 juli 2026" in toen
     assert "Telfout" in toen
-    overzicht = tekst(site.get("/opgaven/duurzame-inrichting?peildatum=2026-06-30").text)
-    assert "Na de peildatum gecorrigeerd" in overzicht
+    for pad in ("/opgaven/duurzame-inrichting", "/"):
+        assert "Na de peildatum gecorrigeerd" in tekst(site.get(pad + "?peildatum=2026-06-30").text)
     nu = tekst(site.get("/acties/wilderinkshoek").text)
     assert "Voortgang 6 %" in nu and "Correctie" in nu and "Reden van de correctie: Telfout" in nu
 
