@@ -111,6 +111,20 @@ def put_voorkeuren(
     )
 
 
+@router.get(
+    "/portefeuillehouders/{portefeuillehouder}/voorkeuren",
+    tags=["voorkeuren"],
+    responses=problems(401, 403, 404),
+)
+def get_voorkeuren(notifier: NotifierDep, caller: CallerDep, portefeuillehouder: str) -> VoorkeurenAntwoord:
+    """De contactgegevens en voorkeuren van een portefeuillehouder (zonder webhook-geheim)."""
+    require(caller, portefeuillehouder)
+    stored = recipients.lees_voorkeuren(notifier.engine, portefeuillehouder)
+    if stored is None:
+        raise ProblemError(404, f"Er zijn geen voorkeuren van '{portefeuillehouder}'.")
+    return VoorkeurenAntwoord(**stored.model_dump(exclude={"webhook_secret"}), id=portefeuillehouder)
+
+
 def _check_webhook(settings: NotifierSettings, url: str | None) -> None:
     if url and (reason := refused_target(url, settings.webhook_allow_private)):
         invalid = [InvalidParam(name="webhook_url", code="webhook_url", reason=reason)]

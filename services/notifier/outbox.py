@@ -18,9 +18,9 @@ from sqlalchemy import or_, select, update
 from koers.db import WRITE_LOCK
 from notifier.channels import Bezorging, Channel
 from notifier.notificatie import Notificatie, Soort
-from notifier.recipients import voorkeuren
+from notifier.recipients import lees_voorkeuren
 from notifier.store import enqueue
-from notifier.tables import DELIVERY, RECIPIENT
+from notifier.tables import DELIVERY
 from notifier.voorkeuren import Kanaal, Voorkeuren
 
 if TYPE_CHECKING:
@@ -104,9 +104,7 @@ class Outbox:
             return Voorkeuren(
                 email=self.settings.beheer_email, kanalen={Kanaal.webhook: False, Kanaal.inbox: False}
             )
-        with self.engine.connect() as conn:
-            row = conn.execute(select(RECIPIENT).where(RECIPIENT.c.id == recipient)).first()
-        return voorkeuren(row) if row else None
+        return lees_voorkeuren(self.engine, recipient)
 
     def _mine(self, row: Row[Any]) -> Any:
         return update(DELIVERY).where(DELIVERY.c.id == row.id, DELIVERY.c.claimed_by == self.worker)

@@ -37,6 +37,12 @@ def alle_voorkeuren(conn: Connection) -> dict[str, Voorkeuren]:
     return {row.id: voorkeuren(row) for row in conn.execute(select(RECIPIENT))}
 
 
+def lees_voorkeuren(engine: Engine, id_: str) -> Voorkeuren | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(RECIPIENT).where(RECIPIENT.c.id == id_)).first()
+    return voorkeuren(row) if row else None
+
+
 def projectleiders(conn: Connection) -> dict[str, tuple[str, ...]]:
     """actie -> the project leads we know for it."""
     per_actie: dict[str, list[str]] = {}

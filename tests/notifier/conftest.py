@@ -46,15 +46,19 @@ def stack(tracker_url: str, notifier_url: str, services: Any) -> Iterator[Stack]
         "NOTIFIER_DASHBOARD_URL": "https://koers.example.org",
         "NOTIFIER_WEBHOOK_ALLOW_PRIVATE": "true",
         "NOTIFIER_WEBHOOK_TIMEOUT": "1",
-        "NOTIFIER_FEED_WAIT": "5",
+        "NOTIFIER_FEED_WAIT": "1",
         "NOTIFIER_FEED_RETRY_MAX": "0.5",
         "NOTIFIER_RETRY_BASE": "0.2",
         "NOTIFIER_RETRY_MAX": "0.5",
         "NOTIFIER_MAX_ATTEMPTS": "3",
         "NOTIFIER_OUTBOX_POLL": "0.1",
+        "NOTIFIER_CLAIM_SECONDS": "5",
         "NOTIFIER_PLANNER_INTERVAL": "0",
         "NOTIFIER_BEHEER_EMAIL": "beheer@example.org",
     }
-    yield Stack(tracker, tracker_url, env, services, mail, webhook)
+    stack = Stack(tracker, tracker_url, env, services, mail, webhook)
+    yield stack
+    for notifier in stack.notifiers:  # first, so the tracker need not wait out their long-polls
+        notifier.stop()
     mail.stop()
     webhook.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from typing import TYPE_CHECKING
 
 import aiosmtplib
@@ -45,9 +45,9 @@ class MailChannel:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.settings.mail_from, adres, mail.onderwerp
         message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(idstring=bezorging.id, domain="koersmonitor")
-        # Lets a receiving system (and the tests) recognise a repeat of the same delivery.
-        message["X-Koersmonitor-Delivery"] = bezorging.id
+        # Stable across retries, so a receiver can drop a repeat the outbox could not rule out (a crash
+        # between the server's 250 and our record of it).
+        message["Message-ID"] = f"<{bezorging.id}@koersmonitor>"
         message["X-Koersmonitor-Sleutel"] = bezorging.notificatie.sleutel
         message.set_content(mail.tekst)
         message.add_alternative(mail.html, subtype="html")
