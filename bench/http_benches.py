@@ -77,8 +77,7 @@ def load(mode: str, url: str, token: str, budget: Budget, *extra: str) -> dict[s
         mode,
         "--url",
         url,
-        "--token",
-        token,
+        f"--token={token}",  # a secret may begin with "-"
         "--count",
         str(budget.count),
         "--seconds",

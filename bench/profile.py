@@ -50,7 +50,7 @@ def store(scratch: Scratch, backend: str, count: int) -> Path:
 
 
 def server(scratch: Scratch, backend: str, seconds: int) -> Path:
-    """On-CPU profile of the tracker process under four posting clients (py-spy leaves idle threads out)."""
+    """Sampled profile of the tracker process while four clients post updates."""
     db = tracker_db.prepare(scratch.url(backend, "profile-http"))
     _, token = create_token(
         db.store.engine, NewToken(rol=Rol.projectleider, acties=tuple(db.acties)), utcnow()
@@ -79,36 +79,52 @@ def server(scratch: Scratch, backend: str, seconds: int) -> Path:
         )
         try:
             budget = Budget(count=1_000_000, seconds=seconds, warmup=10)
-            http_benches.load(
+            figures = http_benches.load(
                 "append", tracker.url, token, budget, "--acties", ",".join(db.acties), "--clients", "4"
             )
         finally:
             spy.wait(timeout=seconds + 30)
     out = RESULTS / f"profile-http-{backend}.txt"
-    out.write_text(summarize(raw))
+    answers = (
+        f"{figures['ops']} requests in {figures['seconds']:.1f} s; non-201: {figures['errors'] or 'none'}\n"
+    )
+    out.write_text(answers + summarize(raw))
     return out
 
 
 def summarize(collapsed: Path, top: int = 30) -> str:
-    """Self time per package (the innermost frame's), and inclusive time per function of our own code."""
+    """Self time per package (innermost frame), and inclusive time per function of our own code.
+
+    py-spy counts a thread blocked in `Condition.wait` (an idle worker) or the event loop's select as
+    active; those samples are left out, so shares are of the time the process was doing or awaiting work.
+    """
     own: Counter[str] = Counter()
     packages: Counter[str] = Counter()
-    total = 0
+    total = idle = 0
     for line in collapsed.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames, samples = stack.split(";"), int(count)
+        if frames[-1] in IDLE:
+            idle += samples
+            continue
         total += samples
-        packages[_package(frames[-1])] += samples
+        packages[WAITING.get(frames[-1]) or _package(frames[-1])] += samples
         for frame in set(frames):
             if frame.endswith(OWN_CODE):
                 own[frame] += samples
-    lines = [f"{total} samples (on-CPU, all threads of the tracker process)", "", "self time by package:"]
+    lines = [
+        f"{total} busy samples of the tracker process ({idle} idle left out)",
+        "",
+        "self time by package:",
+    ]
     lines += [f"{100 * n / total:5.1f}%  {name}" for name, n in packages.most_common(top)]
     lines += ["", "inclusive time, our code:"]
     lines += [f"{100 * n / total:5.1f}%  {frame}" for frame, n in own.most_common(top)]
     return "\n".join(lines) + "\n"
 
 
+IDLE = frozenset({"Condition.wait (threading.py)", "Runner.run (asyncio/runners.py)"})
+WAITING = {"Connection.wait (psycopg/connection.py)": "psycopg: waiting for PostgreSQL's answer"}
 OWN_CODE = tuple(
     f"{package}/{module}.py)"
     for package in ("tracker", "tracker/api", "koers")

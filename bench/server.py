@@ -33,11 +33,12 @@ class TrackerProcess:
         env = os.environ | {
             "TRACKER_DATABASE_URL": self.database_url,
             "TRACKER_ADMIN_TOKEN": self.admin_token,
+            "TRACKER_WRITE_RATE_PER_MINUTE": "0",  # capacity is measured, not the per-token write policy
         }
         command = [sys.executable, "-m", "tracker", "serve", "--host", HOST, "--port", str(self.port)]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        self._wait_ready(30.0)
+        self._wait_ready(60.0)
         return self
 
     def __exit__(

@@ -57,3 +57,4 @@ def test_quick_bench_records_a_positive_rate_for_every_bench_on_every_backend(tm
     rates = {(r["bench"], r["backend"]): r["rate"] for r in results}
     assert set(rates) == {(bench, backend) for bench in BENCHES for backend in backends}
     assert all(rate > 0 for rate in rates.values()), rates
+    assert [r for r in results if r["errors"]] == []
