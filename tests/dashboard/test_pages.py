@@ -96,3 +96,14 @@ def test_unknown_pages_get_a_dutch_html_404(site):
         pagina = site.get(pad)
         assert pagina.status_code == 404 and pagina.headers["content-type"].startswith("text/html")
         assert "niet gevonden" in tekst(pagina.text)
+
+
+def test_a_long_history_shows_the_newest_entries_and_links_to_all(site, agenda):
+    for i in range(55):
+        agenda.meld("wilderinkshoek", dag(4, 1 + i % 28, uur=i // 28 + 6), voortgang=i)
+    kort = site.get("/acties/wilderinkshoek").text
+    assert kort.count('class="tijdlijn__item') == 50 and "Toon de hele geschiedenis (56 regels)" in tekst(
+        kort
+    )
+    alles = site.get("/acties/wilderinkshoek?geschiedenis=alles").text
+    assert alles.count('class="tijdlijn__item') == 56

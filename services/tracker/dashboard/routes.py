@@ -13,6 +13,7 @@ from tracker.dashboard.stand import stand
 from tracker.dashboard.tijdlijn import tijdlijn
 
 router = APIRouter(include_in_schema=False)
+GESCHIEDENIS_KORT = 50  # the newest entries; a long history is one link away
 
 
 def _niet_gevonden(soort: str, id_: str, peildatum: object) -> PaginaFout:
@@ -70,7 +71,13 @@ def opgave(
 
 
 @router.get("/acties/{actie_id}")
-def actie(request: Request, _: LezerDep, actie_id: str, peildatum: str | None = None) -> HTMLResponse:
+def actie(
+    request: Request,
+    _: LezerDep,
+    actie_id: str,
+    peildatum: str | None = None,
+    geschiedenis: str | None = None,
+) -> HTMLResponse:
     """Eén actie: stand, toezegging en herplanning, verloop en geschiedenis."""
     when = moment(request, peildatum)
     tracker = tracker_of(request)
@@ -87,6 +94,7 @@ def actie(request: Request, _: LezerDep, actie_id: str, peildatum: str | None = 
         actie=view,
         punten=punten,
         tijdlijn=tijdlijn(tracker.store, actie_id, when),
+        getoond=None if geschiedenis == "alles" else GESCHIEDENIS_KORT,
         verloop=punten and charts.voortgang_grafiek(punten, "Voortgang van de actie", "verloop"),
     )
 
