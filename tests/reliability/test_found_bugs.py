@@ -60,3 +60,13 @@ def test_an_agenda_with_an_id_too_long_for_a_stream_is_refused_before_anything_i
     assert refused.value.field.endswith(".id") and "hoogstens 100" in refused.value.message
     assert refused.value.line == text[: text.index("id: wilderinkshoek")].count("\n") + 1
     assert store.head() == 0
+
+
+async def test_a_feed_position_beyond_what_a_database_can_compare_is_refused(api: Api) -> None:
+    # Found by schemathesis: after=2**70 overflowed the INTEGER column (both databases) and answered 500.
+    response = await api.client.get("/api/v1/events", params={"after": 2**70}, headers=BEHEER)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (
+        await api.client.get("/api/v1/events", params={"after": 2**31 - 1}, headers=BEHEER)
+    ).status_code == 200

@@ -15,13 +15,14 @@ from tracker.feed import FeedPage, cloud_event
 router = APIRouter(tags=["feed"])
 SQLITE_POLL = 1.0  # other processes on one SQLite file cannot signal us: look again this often
 POSTGRES_POLL = 5.0  # LISTEN wakes us; the poll only covers a lost connection
+MAX_POSITION = 2**31 - 1  # the largest position the log's INTEGER column holds on PostgreSQL
 
 
 @router.get("/events", responses=problems(400, 401, 403))
 async def read_feed(
     tracker: TrackerDep,
     _: FeedReaderDep,
-    after: Annotated[int, Query(ge=0, description="Geef events na deze positie.")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="Geef events na deze positie.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Hoogstens zoveel events.")] = 100,
     wait: Annotated[int, Query(ge=0, le=30, description="Wacht zo lang (s) op een nieuw event.")] = 0,
 ) -> FeedPage:
