@@ -50,8 +50,8 @@ def read_checkpoint(engine: Engine) -> int:
 
 async def follow(engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]) -> None:
     """Long-poll the feed from the checkpoint forever; back off while the tracker or the database is down."""
-    token = settings.tracker_token.get_secret_value() if settings.tracker_token else ""
-    headers = {"Authorization": f"Bearer {token}"}
+    token = settings.tracker_token
+    headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
     pause = 0.0
     async with httpx.AsyncClient(
         base_url=settings.tracker_url, headers=headers, timeout=settings.feed_wait + 10
