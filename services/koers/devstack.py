@@ -10,15 +10,18 @@ import time
 from pathlib import Path
 
 import httpx
+
+from koers.db import make_engine
+from notifier.migrate import upgrade as upgrade_notifier
+from notifier.settings import NotifierSettings
 from tracker.auth import NewToken, Rol, create_token
 from tracker.catalogue.loader import load_catalogue
 from tracker.migrate import upgrade
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore, utcnow
 
-from koers.db import make_engine
-
 DATA = Path("data")
+EXAMPLE_RECIPIENTS = Path(__file__).resolve().parents[1] / "notifier" / "recipients-hengelo.example.yaml"
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
@@ -50,6 +53,7 @@ def main() -> None:
         [sys.executable, "-m", "tracker", "serve", "--host", host, "--port", str(port)], env=env
     )
     _wait(base + "/healthz", tracker)
+    notifier, notifier_url, mail = _notifier(store, host, port + 1, base)
     print(
         f"""
 Koersmonitor draait.
@@ -58,11 +62,13 @@ Koersmonitor draait.
   Catalogus:   {settings.catalogue.name}, {loaded.entries} onderdelen ({loaded.events} nieuwe events)
   Demo-token (beheer): {demo}
     curl -H 'Authorization: Bearer {demo}' {base}/api/v1/acties/wilderinkshoek
+  Notifier:    {notifier_url}/api/v1/openapi.json   (demo-ontvangers: {EXAMPLE_RECIPIENTS.name})
+  Mail:        {mail}
 Stoppen: Ctrl-C
 """,
         flush=True,
     )
-    processes = [tracker]
+    processes = [notifier, tracker]  # the notifier first: its long-poll would hold up the tracker's shutdown
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while all(p.poll() is None for p in processes):
@@ -73,7 +79,37 @@ Stoppen: Ctrl-C
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(10)
+            process.wait(35)  # a long-poll in flight ends within its wait (at most 30 s)
+
+
+def _notifier(store: EventStore, host: str, port: int, base: str) -> tuple[subprocess.Popen[bytes], str, str]:
+    """Migrate and start the notifier, reading the feed with a service token of its own."""
+    _, token = create_token(store.engine, NewToken(rol=Rol.service, omschrijving="notifier"), utcnow())
+    defaults = {
+        "NOTIFIER_DATABASE_URL": f"sqlite:///{DATA / 'notifier.db'}",
+        "NOTIFIER_RECIPIENTS": str(EXAMPLE_RECIPIENTS),
+    }
+    env = {
+        **defaults,
+        **os.environ,
+        "NOTIFIER_TRACKER_URL": base,
+        "NOTIFIER_TRACKER_TOKEN": token,
+        "NOTIFIER_DASHBOARD_URL": base,
+    }
+    os.environ.update(env)
+    settings = NotifierSettings()
+    upgrade_notifier(settings.database_url)
+    url = f"http://{host}:{port}"
+    notifier = subprocess.Popen(
+        [sys.executable, "-m", "notifier", "serve", "--host", host, "--port", str(port)], env=env
+    )
+    _wait(url + "/healthz", notifier)
+    mail = (
+        f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+        if settings.smtp_host
+        else f"{settings.mail_folder.resolve()}/*.eml"
+    )
+    return notifier, url, mail
 
 
 if __name__ == "__main__":
