@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select
 
 from koers.db import WRITE_LOCK
+from tracker.chain import GENESIS_HASH, Verification, canonical_json, chain_hash, verify_chain
 from tracker.events import EVENT_ADAPTER, SCHEMA_VERSION, Event, Recorded
 from tracker.metrics import EVENTS_APPENDED, LOG_HEAD
 from tracker.tables import EVENT, IDEMPOTENCY
@@ -21,7 +21,6 @@ from tracker.upcasting import upcast
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine, Row
 
-GENESIS_HASH = "0" * 64
 ADVISORY_LOCK_KEY = 72_656_179  # any constant; every writer of the log takes this one
 NOTIFY_CHANNEL = "koers_events"
 
@@ -42,34 +41,6 @@ class IdempotencyMismatch(Exception):
 class Idempotency:
     key: str
     fingerprint: str
-
-
-@dataclass(frozen=True, slots=True)
-class Verification:
-    ok: bool
-    count: int
-    head_hash: str
-    broken_position: int | None = None
-    reason: str | None = None
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(
-    prev_hash: str,
-    position: int,
-    event_id: str,
-    stream: str,
-    version: int,
-    type_: str,
-    data: str,
-    meta: str,
-    recorded_at: datetime,
-) -> str:
-    body = canonical_json([position, event_id, stream, version, type_, data, meta, recorded_at.isoformat()])
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
 def utcnow() -> datetime:
@@ -216,33 +187,7 @@ class EventStore:
 
     def verify(self) -> Verification:
         """Recompute the hash chain over the whole log; name the first position where it breaks."""
-        prev_hash, count = GENESIS_HASH, 0
-        for row in self.iter_rows():
-            count += 1
-            reason = _broken(row, count, prev_hash)
-            if reason:
-                return Verification(False, count - 1, prev_hash, row.position, reason)
-            prev_hash = row.hash
-        return Verification(True, count, prev_hash)
-
-
-def _broken(row: Row[Any], expected_position: int, prev_hash: str) -> str | None:
-    if row.position != expected_position:
-        return f"positie {expected_position} ontbreekt"
-    if row.prev_hash != prev_hash:
-        return "prev_hash wijst niet naar de vorige gebeurtenis"
-    again = chain_hash(
-        prev_hash,
-        row.position,
-        row.event_id,
-        row.stream,
-        row.version,
-        row.type,
-        row.data,
-        row.metadata,
-        row.recorded_at,
-    )
-    return None if again == row.hash else "hash klopt niet met de inhoud"
+        return verify_chain(self.iter_rows())
 
 
 def to_recorded(row: Row[Any]) -> Recorded:

@@ -15,6 +15,7 @@ from tracker import reads, writes
 from tracker.api.deps import PrincipalDep, ReaderDep, Tracker, TrackerDep, require
 from tracker.api.models import RecordedEvent, recorded_event
 from tracker.auth import Principal, may_write
+from tracker.chain import canonical_json
 from tracker.domain import (
     CorrigeerVoortgang,
     HeropenActie,
@@ -25,7 +26,7 @@ from tracker.domain import (
     stream_of,
 )
 from tracker.events import Status
-from tracker.store import Idempotency, canonical_json
+from tracker.store import Idempotency
 from tracker.voortgang import ActieView, actie_view
 from tracker.writes import Decision
 

@@ -1,0 +1,71 @@
+"""The hash chain over the log: canonical JSON, each event's hash, and the verification of all of them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    count: int
+    head_hash: str
+    broken_position: int | None = None
+    reason: str | None = None
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_hash(
+    prev_hash: str,
+    position: int,
+    event_id: str,
+    stream: str,
+    version: int,
+    type_: str,
+    data: str,
+    meta: str,
+    recorded_at: datetime,
+) -> str:
+    """SHA-256 over the previous hash and every stored column of the event, as canonical JSON."""
+    body = canonical_json([position, event_id, stream, version, type_, data, meta, recorded_at.isoformat()])
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def verify_chain(rows: Iterable[Any]) -> Verification:
+    """Walk the rows in position order; the first gap, broken link or changed content ends the walk."""
+    prev_hash, count = GENESIS_HASH, 0
+    for row in rows:
+        count += 1
+        if reason := _broken(row, count, prev_hash):
+            return Verification(False, count - 1, prev_hash, row.position, reason)
+        prev_hash = row.hash
+    return Verification(True, count, prev_hash)
+
+
+def _broken(row: Any, expected_position: int, prev_hash: str) -> str | None:
+    if row.position != expected_position:
+        return f"positie {expected_position} ontbreekt"
+    if row.prev_hash != prev_hash:
+        return "prev_hash wijst niet naar de vorige gebeurtenis"
+    again = chain_hash(
+        prev_hash,
+        row.position,
+        row.event_id,
+        row.stream,
+        row.version,
+        row.type,
+        row.data,
+        row.metadata,
+        row.recorded_at,
+    )
+    return None if again == row.hash else "hash klopt niet met de inhoud"
