@@ -16,7 +16,7 @@ from koers.observability import configure_logging
 from koers.ratelimit import TokenBuckets
 from koers.service import api_app, database_ready, service_app
 from tracker import dashboard
-from tracker.api import acties, beheer, export, feed, opgaven
+from tracker.api import acties, beheer, export, feed, meldingen, opgaven
 from tracker.api.deps import Tracker
 from tracker.api.errors import install_domain_handlers
 from tracker.feed import FeedSignal, listen_postgres
@@ -68,7 +68,7 @@ def _api(settings: TrackerSettings) -> FastAPI:
         "Koersmonitor tracker",
         description,
         settings.base_url,
-        [acties.router, opgaven.router, feed.router, beheer.router, export.router],
+        [acties.router, meldingen.router, opgaven.router, feed.router, beheer.router, export.router],
     )
     install_domain_handlers(api)
     return api

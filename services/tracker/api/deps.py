@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
@@ -80,6 +80,9 @@ def get_beheerder(principal: PrincipalDep) -> Principal:
     return principal
 
 
+Peildatum = Annotated[
+    date | None, Query(description="Toon de stand zoals vastgelegd aan het eind van deze dag.")
+]
 ReaderDep = Annotated[Principal, Depends(get_reader)]
 FeedReaderDep = Annotated[Principal, Depends(get_feed_reader)]
 BeheerderDep = Annotated[Principal, Depends(get_beheerder)]

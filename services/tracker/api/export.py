@@ -10,8 +10,7 @@ from pydantic import Field
 
 from koers.problems import problems
 from tracker import reads
-from tracker.api.acties import Peildatum
-from tracker.api.deps import ReaderDep, TrackerDep
+from tracker.api.deps import Peildatum, ReaderDep, TrackerDep
 from tracker.dashboard.csvbestand import csv_tekst
 from tracker.voortgang import ActieView
 

@@ -6,8 +6,7 @@ from fastapi import APIRouter
 
 from koers.problems import ProblemError, problems
 from tracker import reads
-from tracker.api.acties import Peildatum
-from tracker.api.deps import ReaderDep, TrackerDep
+from tracker.api.deps import Peildatum, ReaderDep, TrackerDep
 from tracker.events import PortefeuillehouderDefinitie
 from tracker.voortgang import OpgaveView
 
