@@ -1,4 +1,9 @@
-"""The notifier's API: preferences, the inbox, and the deliveries with their proof."""
+"""The notifier's API: preferences, the inbox, and the deliveries with their proof.
+
+Who may call it: NOTIFIER_ADMIN_TOKEN is beheer. A portefeuillehouder uses an inbox token the notifier
+itself makes (POST .../inbox-token or `koers-notifier inbox-token`; shown once, stored as SHA-256). The
+notifier does not ask the tracker to check tokens: its API must keep working while the tracker is down.
+"""
 
 from __future__ import annotations
 

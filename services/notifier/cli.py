@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
@@ -21,8 +20,7 @@ def serve(host: str = "127.0.0.1", port: int = 8001) -> None:
     """Start the notifier: its API, and the consumer, outbox and planner beside it."""
     import uvicorn
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run("notifier.main:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run("notifier.main:production_app", factory=True, host=host, port=port, log_config=None)
 
 
 @app.command()

@@ -1,16 +1,16 @@
-"""Run the notifier's Alembic migrations programmatically (CLI `migrate`, tests, the run command)."""
+"""The notifier's Alembic history (CLI `migrate`, readiness, tests, the run command)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from koers.service import Migrations
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "migrations" / "notifier" / "alembic.ini"
+MIGRATIONS = Migrations(
+    Path(__file__).resolve().parents[2] / "migrations" / "notifier" / "alembic.ini",
+    "notifier_alembic_version",
+)
 
 
 def upgrade(database_url: str) -> None:
-    config = Config(str(ALEMBIC_INI))
-    config.attributes["database_url"] = database_url
-    command.upgrade(config, "head")
+    MIGRATIONS.upgrade(database_url)

@@ -123,7 +123,8 @@ class Outbox:
 
     def _failed(self, row: Row[Any], error: str) -> None:
         attempts, now = row.attempts + 1, self.clock()
-        log.info("bezorging %s via %s mislukt (poging %d): %s", row.id, row.channel, attempts, error)
+        # The error may name an address: it goes into the proof, not into the log.
+        log.info("bezorging %s via %s mislukt (poging %d)", row.id, row.channel, attempts)
         with self.engine.begin() as conn:
             if attempts < self.settings.max_attempts:
                 later = now + backoff(attempts, self.settings.retry_base, self.settings.retry_max, self.rnd)

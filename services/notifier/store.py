@@ -58,7 +58,7 @@ def load_kennis(conn: Connection) -> Kennis:
     opgaven = {
         r.id: Opgave(r.id, r.titel, r.dwarsthema, r.coordinerend) for r in conn.execute(select(OPGAVE))
     }
-    acties = {r.id: _actie(r._mapping) for r in conn.execute(select(ACTIE))}
+    acties = {r.id: _actie(dict(r._mapping)) for r in conn.execute(select(ACTIE))}
     return Kennis(namen, opgaven, acties)
 
 

@@ -122,10 +122,11 @@ class InboxRow(NotifierTable, table=True):
     read_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
-CHECKPOINT = CheckpointRow.__table__
-PORTEFEUILLEHOUDER = PortefeuillehouderRow.__table__
-OPGAVE = OpgaveRow.__table__
-ACTIE = ActieRow.__table__
-RECIPIENT = RecipientRow.__table__
-DELIVERY = DeliveryRow.__table__
-INBOX = InboxRow.__table__
+_tables = NotifierTable.metadata.tables
+CHECKPOINT = _tables[CheckpointRow.__tablename__]
+PORTEFEUILLEHOUDER = _tables[PortefeuillehouderRow.__tablename__]
+OPGAVE = _tables[OpgaveRow.__tablename__]
+ACTIE = _tables[ActieRow.__tablename__]
+RECIPIENT = _tables[RecipientRow.__tablename__]
+DELIVERY = _tables[DeliveryRow.__tablename__]
+INBOX = _tables[InboxRow.__tablename__]

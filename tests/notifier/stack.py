@@ -42,7 +42,7 @@ class MailServer:
         self.controller: Controller | None = None
 
     async def handle_DATA(self, _server: object, _session: object, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         return "250 OK: ontvangen"
 
     def start(self) -> MailServer:

@@ -7,13 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from koers.db import make_engine
 from notifier.channels import Bezorging, DeliveryFailed
 from notifier.channels.inbox import InboxChannel, items, mark_read
 from notifier.consumer import process, read_checkpoint
-from notifier.feed import FeedPage
+from notifier.feed import FeedEvent, FeedPage
 from notifier.outbox import Outbox, deliveries, requeue
 from notifier.recipients import new_inbox_token, seed, token_owner, zet_voorkeuren
 from notifier.settings import NotifierSettings
@@ -64,12 +64,12 @@ def catalogue_page(*extra: object, after: int = 0) -> FeedPage:
     return page(events, after)
 
 
-def page(events: list, after: int = 0) -> FeedPage:  # type: ignore[type-arg]
+def page(events: list[FeedEvent], after: int = 0) -> FeedPage:
     placed = [e.model_copy(update={"position": after + i + 1}) for i, e in enumerate(events)]
     return FeedPage(events=placed, last_position=after + len(placed))
 
 
-def delivery_count(engine, **where: str) -> int:  # type: ignore[no-untyped-def]
+def delivery_count(engine: Engine, **where: str) -> int:
     query = select(func.count()).select_from(DELIVERY)
     for column, value in where.items():
         query = query.where(DELIVERY.c[column] == value)
@@ -78,7 +78,7 @@ def delivery_count(engine, **where: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def settings(url: str, **extra: object) -> NotifierSettings:
-    return NotifierSettings(database_url=url, retry_base=0.01, retry_max=0.02, max_attempts=2, **extra)  # type: ignore[arg-type]
+    return NotifierSettings(database_url=url, retry_base=0.01, retry_max=0.02, max_attempts=2, **extra)
 
 
 def test_a_batch_enqueues_deliveries_and_advances_the_checkpoint(notifier_url: str) -> None:
