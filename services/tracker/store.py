@@ -159,10 +159,13 @@ class EventStore:
 
     # --- reading -------------------------------------------------------------------------------------
 
-    def read_stream(self, stream: str) -> list[Recorded]:
+    def read_stream(self, stream: str, first: int = 1, last: int | None = None) -> list[Recorded]:
+        """A stream's events in order; `first`/`last` bound the versions (a page of a long history)."""
+        query = select(EVENT).where(EVENT.c.stream == stream, EVENT.c.version >= first)
+        if last is not None:
+            query = query.where(EVENT.c.version <= last)
         with self.engine.connect() as conn:
-            rows = conn.execute(select(EVENT).where(EVENT.c.stream == stream).order_by(EVENT.c.version))
-            return [to_recorded(r) for r in rows]
+            return [to_recorded(r) for r in conn.execute(query.order_by(EVENT.c.version))]
 
     def get(self, event_id: str) -> Recorded | None:
         with self.engine.connect() as conn:

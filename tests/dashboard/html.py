@@ -16,7 +16,9 @@ def tekst(html: str) -> str:
 class _Tabel(HTMLParser):
     def __init__(self, tabel_id: str) -> None:
         super().__init__()
-        self.tabel_id, self.binnen, self.rijen, self.cel = tabel_id, False, [], None
+        self.tabel_id, self.binnen = tabel_id, False
+        self.rijen: list[list[str]] = []
+        self.cel: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table" and ("id", self.tabel_id) in attrs:

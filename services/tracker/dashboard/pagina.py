@@ -96,7 +96,6 @@ def render(
     request: Request, template: str, status: int = 200, peildatum: date | None = None, **context: Any
 ) -> HTMLResponse:
     body = TEMPLATES.get_template(template).render(
-        request=request,
         pad=request.url.path,
         peildatum=peildatum,
         url=link_maker(peildatum),

@@ -86,6 +86,7 @@ def actie(
     if view is None:
         raise _niet_gevonden("Actie", actie_id, when.peildatum)
     punten = verloop.actie_verloop(tracker.engine, actie_id, when)
+    lengte = None if geschiedenis == "alles" else GESCHIEDENIS_KORT
     return render(
         request,
         "actie.html",
@@ -93,8 +94,7 @@ def actie(
         stand=nu,
         actie=view,
         punten=punten,
-        tijdlijn=tijdlijn(tracker.store, actie_id, when),
-        getoond=None if geschiedenis == "alles" else GESCHIEDENIS_KORT,
+        tijdlijn=tijdlijn(tracker.store, view, actie_id in nu.later_gecorrigeerd, lengte),
         verloop=punten and charts.voortgang_grafiek(punten, "Voortgang van de actie", "verloop"),
     )
 

@@ -17,8 +17,8 @@ from tracker.events import (
 
 if TYPE_CHECKING:
     from tracker.events import Recorded
-    from tracker.reads import Moment
     from tracker.store import EventStore
+    from tracker.voortgang import ActieView
 
 SOORTEN = {
     ActieGeregistreerd: "Opgenomen in de agenda",
@@ -44,17 +44,26 @@ class Regel:
 class Tijdlijn:
     regels: list[Regel]
     later_gecorrigeerd: list[Recorded]
-    """Corrections recorded after the peildatum of updates the peildatum does show."""
+    """Corrections recorded after the peildatum of updates the page does show."""
+    meer: bool
+    """Older entries exist beyond the ones shown."""
 
 
-def tijdlijn(store: EventStore, actie_id: str, when: Moment) -> Tijdlijn:
-    """Newest first; at a peildatum only what was recorded by then, plus the later corrections of it."""
-    history = store.read_stream(stream_of("actie", actie_id))
-    zichtbaar = [r for r in history if r.recorded_at < when.at or when.peildatum is None]
+def tijdlijn(store: EventStore, actie: ActieView, later_gecorrigeerd: bool, lengte: int | None) -> Tijdlijn:
+    """The newest `lengte` entries up to the actie's shown version (all when None), newest first.
+
+    A correction always comes after what it corrects, so the shown entries hold every correction of
+    each other; those recorded after the peildatum are only looked up when the actie has any.
+    """
+    stream = stream_of("actie", actie.id)
+    eerste = 1 if lengte is None else max(1, actie.version - lengte + 1)
+    zichtbaar = store.read_stream(stream, eerste, actie.version)
+    later = store.read_stream(stream, actie.version + 1) if later_gecorrigeerd else []
     correcties: dict[str, list[Recorded]] = {}
-    for rec in history:
+    for rec in zichtbaar + later:
         if isinstance(rec.event, VoortgangGecorrigeerd):
             correcties.setdefault(rec.event.corrigeert, []).append(rec)
     regels = [Regel(r, SOORTEN[type(r.event)], correcties.get(r.event_id, [])) for r in zichtbaar]
-    later = [c for r in zichtbaar for c in correcties.get(r.event_id, []) if c.recorded_at >= when.at]
-    return Tijdlijn(regels[::-1], later if when.peildatum else [])
+    getoond = {r.event_id for r in zichtbaar}
+    na = [c for c in later if isinstance(c.event, VoortgangGecorrigeerd) and c.event.corrigeert in getoond]
+    return Tijdlijn(regels[::-1], na, eerste > 1)
