@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 
 ACTIES = ("wilderinkshoek", "twentekanaal", "groot-driene")  # the last is registered only by a command
 HOLDERS = ("annemieke-traag", "gerard-gerrits", "benno-brand")
-T0 = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)  # late in the day: the first steps already cross midnight
+T0 = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
+STEP = timedelta(hours=5)  # late in the day: the first steps already cross midnight
 REFUSALS: dict[str, int] = {}
-RUNS = {"examples": 0, "commands": 0, "accepted": 0, "refused": 0}
+RUNS = {"examples": 0, "commands": 0, "accepted": 0, "refused": 0, "most_days": 0}
 
 
 class Clock:
@@ -188,6 +189,7 @@ def apply(store: EventStore, clock: Clock, cmd: Command) -> bool:
     if isinstance(cmd, Wacht):
         clock.now += timedelta(hours=cmd.hours)
         return True
+    clock.now += STEP  # every command a little later, so that a script spans several days
     head, before = store.head(), _snapshot(store)
     try:
         writes.execute(store, f"actie/{cmd.actie}", _decision(store, cmd), {"actor": "hypothesis"})
@@ -247,6 +249,7 @@ def _check_history(store: EventStore, streams: set[str]) -> None:
             assert parse_state(kind_of(stream), row.state) == fold(by_then), (stream, dag)
             assert (row.version, row.position) == (by_then[-1].version, by_then[-1].position)
     assert set(history) == expected_keys
+    RUNS["most_days"] = max(RUNS["most_days"], len({dag for _, dag in history}))
 
 
 # --- the properties ------------------------------------------------------------------------------------
