@@ -48,7 +48,7 @@ def test_actie_page_shows_kpi_commitment_replan_and_slip(site, agenda):
     )
     leesbaar = tekst(site.get("/acties/wilderinkshoek").text)
     assert "Uitvoeringsplan Wilderinkshoek" in leesbaar
-    assert "1200 van 5300 woningen" in leesbaar
+    assert "1.200 van 5.300 woningen" in leesbaar
     assert "31 december 2026" in leesbaar and "1 maart 2027" in leesbaar
     assert "60 dagen later dan toegezegd" in leesbaar
     assert "Het subsidiebesluit is laat" in leesbaar

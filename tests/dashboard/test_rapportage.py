@@ -33,7 +33,7 @@ def test_the_report_csv_parses_and_equals_the_table_on_the_page(site, agenda):
     assert "attachment" in antwoord.headers["content-disposition"]
     assert list(csv.reader(io.StringIO(antwoord.text))) == pagina
     wilderinkshoek = next(r for r in pagina if r[1] == "Uitvoeringsplan Wilderinkshoek")
-    assert "60" in wilderinkshoek and "1200 van 5300 woningen" in wilderinkshoek
+    assert "60" in wilderinkshoek and "1.200 van 5.300 woningen" in wilderinkshoek
 
 
 def test_the_report_filters_by_status_and_portefeuillehouder(site, agenda):

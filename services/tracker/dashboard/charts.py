@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from tracker.dashboard.datums import datum
+from tracker.dashboard.notatie import datum, getal
 
 if TYPE_CHECKING:
     from tracker.dashboard.statussen import Weergave
@@ -48,7 +48,7 @@ def _tekst(x: float, y: float, tekst: str, anker: str = "start", extra: str = ""
 def verloop_omschrijving(punten: list[Punt]) -> str:
     eerste, laatste = punten[0], punten[-1]
     return (
-        f"Voortgang van {eerste.voortgang:g} % op {datum(eerste.dag)} tot {laatste.voortgang:g} % "
+        f"Voortgang van {getal(eerste.voortgang)} % op {datum(eerste.dag)} tot {getal(laatste.voortgang)} % "
         f"op {datum(laatste.dag)}, {len(punten)} meetmomenten."
     )
 
@@ -83,7 +83,7 @@ def voortgang_grafiek(punten: list[Punt], titel: str, sleutel: str) -> Markup:
     label = _tekst(
         min(x(laatste.dag), BREED - RECHTS - 4),
         y(laatste.voortgang) - 12,
-        f"{laatste.voortgang:g} %",
+        f"{getal(laatste.voortgang)} %",
         "end" if len(punten) > 1 else "middle",
         'font-weight="bold"',
     )

@@ -1,4 +1,4 @@
-"""Dates as a Dutch reader writes them: 30 juni 2026, in Hengelo's time zone."""
+"""Dates and numbers as a Dutch reader writes them: 30 juni 2026 (Hengelo's time zone), 5.300, 41,9."""
 
 from __future__ import annotations
 
@@ -35,3 +35,9 @@ def datumtijd(moment: datetime | None) -> str:
         return "—"
     lokaal = moment.astimezone(AMSTERDAM)
     return f"{datum(lokaal.date())}, {lokaal:%H:%M}"
+
+
+def getal(waarde: float) -> str:
+    """Thousands with a point, decimals with a comma; no trailing zeros (5.300, 41,9, 0)."""
+    tekst = f"{waarde:,.2f}".rstrip("0").rstrip(".")
+    return tekst.replace(",", " ").replace(".", ",").replace(" ", ".")

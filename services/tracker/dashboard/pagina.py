@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from koers.problems import ProblemError
 from tracker import reads
 from tracker.dashboard import charts, statussen
-from tracker.dashboard.datums import datum, datumtijd
+from tracker.dashboard.notatie import datum, datumtijd, getal
 
 if TYPE_CHECKING:
     from tracker.api.deps import Tracker
@@ -26,7 +26,7 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-TEMPLATES.filters |= {"datum": datum, "datumtijd": datumtijd}
+TEMPLATES.filters |= {"datum": datum, "datumtijd": datumtijd, "getal": getal}
 TEMPLATES.globals |= {
     "STATUSSEN": statussen.STATUSSEN,
     "status_van": statussen.status_van,

@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from tracker.dashboard import statussen
 from tracker.dashboard.csvbestand import csv_tekst
+from tracker.dashboard.notatie import getal
 from tracker.dashboard.pagina import SECURITY_HEADERS, moment, render, tracker_of
 from tracker.dashboard.sessie import LezerDep
 from tracker.dashboard.stand import Stand, stand
+from tracker.projections import dag_of
 from tracker.voortgang import ActieView
 
 router = APIRouter(include_in_schema=False)
@@ -28,8 +30,8 @@ def _status(a: ActieView, _: Stand) -> str:
 def _kpi(a: ActieView, _: Stand) -> str:
     if a.kpi is None:
         return ""
-    gemeten = f"{a.kpi_waarde:g}" if a.kpi_waarde is not None else "nog niet gemeten"
-    return f"{gemeten} van {a.kpi.doel:g} {a.kpi.eenheid}"
+    gemeten = getal(a.kpi_waarde) if a.kpi_waarde is not None else "nog niet gemeten"
+    return f"{gemeten} van {getal(a.kpi.doel)} {a.kpi.eenheid}"
 
 
 # One list of columns for the page and the CSV, so both always show the same rows.
@@ -42,7 +44,7 @@ KOLOMMEN: tuple[tuple[str, Waarde], ...] = (
     ("Oorspronkelijke einddatum", lambda a, _: a.oorspronkelijke_einddatum.isoformat()),
     ("Verwachte einddatum", lambda a, _: a.verwachte_einddatum.isoformat() if a.verwachte_einddatum else ""),
     ("Slip (dagen)", lambda a, _: a.slip_dagen),
-    ("Laatste melding", lambda a, _: a.laatst_gemeld_at.date().isoformat() if a.laatst_gemeld_at else ""),
+    ("Laatste melding", lambda a, _: dag_of(a.laatst_gemeld_at).isoformat() if a.laatst_gemeld_at else ""),
     ("Portefeuillehouders", lambda a, s: ", ".join(s.namen.get(p, p) for p in a.portefeuillehouders)),
     ("Correcties", lambda a, _: a.correcties),
 )
