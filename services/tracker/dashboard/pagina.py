@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,7 +82,7 @@ def moment(request: Request, tekst: str | None, veld: str = "peildatum") -> Mome
         raise PaginaFout(error.status, error.title, error.detail) from None
 
 
-def link_maker(peildatum: date | None) -> Any:
+def link_maker(peildatum: date | None) -> Callable[..., str]:
     """`url("/acties/x", status="risico")`, keeping the page's peildatum in every link."""
 
     def url(path: str, **params: str | None) -> str:

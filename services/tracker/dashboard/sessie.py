@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode
 
+import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -14,6 +16,7 @@ from tracker.dashboard.pagina import SESSIE_COOKIE, PaginaFout, render, tracker_
 router = APIRouter(include_in_schema=False)
 LEESROLLEN = frozenset({Rol.raad, Rol.portefeuillehouder, Rol.projectleider, Rol.beheer})
 SESSIE_SECONDEN = 8 * 3600
+_EIGEN_PAD = re.compile(r"/(?![/\\])[^\s\\]*")
 
 
 class InloggenNodig(Exception):
@@ -52,10 +55,9 @@ def _leesrol(principal: Principal) -> Principal:
 
 
 def _veilig_terug(terug: str | None) -> str:
-    # Only a path on this site: a login must never redirect to someone else's page.
-    return (
-        terug if terug and terug.startswith("/") and not terug.startswith("//") and "\\" not in terug else "/"
-    )
+    # Only a path on this site: a login must never redirect to someone else's page. Browsers drop
+    # tabs and newlines from URLs and read a backslash as a slash, so "/\t/evil" would be "//evil".
+    return terug if terug and _EIGEN_PAD.fullmatch(terug) else "/"
 
 
 async def naar_inloggen(request: Request, exc: Exception) -> RedirectResponse:
@@ -75,7 +77,12 @@ async def inloggen(request: Request) -> HTMLResponse | RedirectResponse:
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
     token, terug = (form.get("token") or [""])[0].strip(), _veilig_terug((form.get("terug") or ["/"])[0])
     tracker = tracker_of(request)
-    principal = authenticate(tracker.engine, token, _admin(request), tracker.clock()) if token else None
+    # The body needs an async handler; the token lookup is blocking I/O, so it runs in the thread pool.
+    principal = (
+        await anyio.to_thread.run_sync(authenticate, tracker.engine, token, _admin(request), tracker.clock())
+        if token
+        else None
+    )
     if principal is None:
         return render(
             request,
