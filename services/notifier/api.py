@@ -1,78 +1,27 @@
-"""The notifier's API: preferences, the inbox, and the deliveries with their proof.
-
-Who may call it: NOTIFIER_ADMIN_TOKEN is beheer. A portefeuillehouder uses an inbox token the notifier
-itself makes (POST .../inbox-token or `koers-notifier inbox-token`; shown once, stored as SHA-256). The
-notifier does not ask the tracker to check tokens: its API must keep working while the tracker is down.
-"""
+"""The notifier's API: preferences, the inbox, and the deliveries with their proof. Access: deps.py."""
 
 from __future__ import annotations
 
-import hmac
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlalchemy import Engine
 
 from koers.problems import InvalidParam, ProblemError, problems
 from notifier import outbox, recipients
 from notifier.channels import inbox
 from notifier.channels.webhook import refused_target
+from notifier.deps import CallerDep, NotifierDep, require
 from notifier.notificatie import Notificatie
 from notifier.settings import NotifierSettings
 from notifier.tables import DeliveryRow
 from notifier.voorkeuren import Voorkeuren
 
 router = APIRouter()
-BEHEER = "beheer"
 DeliveryStatus = Literal["pending", "sent", "dead"]
-
-
-@dataclass
-class Notifier:
-    settings: NotifierSettings
-    engine: Engine
-    clock: Callable[[], datetime]
-
-
-def get_notifier(request: Request) -> Notifier:
-    notifier: Notifier = request.app.state.notifier
-    return notifier
-
-
-NotifierDep = Annotated[Notifier, Depends(get_notifier)]
-_bearer = HTTPBearer(auto_error=False, description="NOTIFIER_ADMIN_TOKEN (beheer) of een inbox-token.")
-
-
-def get_caller(
-    notifier: NotifierDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> str:
-    """`beheer`, or the id of the recipient whose inbox token this is."""
-    if credentials is None:
-        raise ProblemError(
-            401, "Stuur een token mee: Authorization: Bearer <token>.", headers={"WWW-Authenticate": "Bearer"}
-        )
-    admin = notifier.settings.admin_token
-    if admin and hmac.compare_digest(credentials.credentials.encode(), admin.get_secret_value().encode()):
-        return BEHEER
-    owner = recipients.token_owner(notifier.engine, credentials.credentials)
-    if owner is None:
-        raise ProblemError(401, "Het token is onbekend.", headers={"WWW-Authenticate": "Bearer"})
-    return owner
-
-
-CallerDep = Annotated[str, Depends(get_caller)]
-
-
-def require(caller: str, *allowed: str) -> None:
-    if caller not in (BEHEER, *allowed):
-        raise ProblemError(403, "Dit token hoort bij iemand anders.")
 
 
 class VoorkeurenAntwoord(Voorkeuren):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 import httpx
+from prometheus_client import Gauge
 
 from koers.db import WRITE_LOCK
 from notifier import rules, store
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from notifier.settings import NotifierSettings
 
 log = logging.getLogger("notifier.consumer")
+POSITION = Gauge("koers_notifier_feed_position", "The feed position this process last processed up to.")
 
 
 def process(engine: Engine, seen: int, page: FeedPage, now: datetime) -> bool:
@@ -48,7 +50,12 @@ def read_checkpoint(engine: Engine) -> int:
         return store.checkpoint(conn)
 
 
-async def follow(engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]) -> None:
+async def follow(
+    engine: Engine,
+    settings: NotifierSettings,
+    clock: Callable[[], datetime],
+    enqueued: Callable[[], None] = lambda: None,
+) -> None:
     """Long-poll the feed from the checkpoint forever; back off while the tracker or the database is down."""
     token = settings.tracker_token
     headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
@@ -58,7 +65,8 @@ async def follow(engine: Engine, settings: NotifierSettings, clock: Callable[[],
     ) as client:
         while True:
             try:
-                await _step(client, engine, settings, clock)
+                if await _step(client, engine, settings, clock):
+                    enqueued()
                 pause = 0.0
             except asyncio.CancelledError:
                 raise
@@ -72,11 +80,15 @@ async def follow(engine: Engine, settings: NotifierSettings, clock: Callable[[],
 
 async def _step(
     client: httpx.AsyncClient, engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]
-) -> None:
+) -> bool:
+    """Read and process one page; True when it held events (so the outbox has work)."""
     seen = await anyio.to_thread.run_sync(read_checkpoint, engine)
     params = {"after": seen, "limit": settings.feed_limit, "wait": settings.feed_wait}
     response = await client.get("/api/v1/events", params=params)
     response.raise_for_status()
     page = FeedPage.model_validate_json(response.content)
-    if page.events:
-        await anyio.to_thread.run_sync(process, engine, seen, page, clock())
+    if not page.events:
+        return False
+    await anyio.to_thread.run_sync(process, engine, seen, page, clock())
+    POSITION.set(page.last_position)
+    return True

@@ -19,6 +19,7 @@ from notifier import api, consumer, planner, recipients
 from notifier.channels.inbox import InboxChannel
 from notifier.channels.smtp import MailChannel
 from notifier.channels.webhook import WebhookChannel
+from notifier.deps import Notifier
 from notifier.migrate import MIGRATIONS
 from notifier.outbox import Outbox
 from notifier.settings import NotifierSettings
@@ -53,7 +54,7 @@ def create_app(settings: NotifierSettings | None = None, clock: Callable[[], dat
         engine = make_engine(settings.database_url)
         if settings.recipients:
             await anyio.to_thread.run_sync(recipients.seed, engine, settings.recipients)
-        app.state.notifier = sub.state.notifier = api.Notifier(settings, engine, clock)
+        app.state.notifier = sub.state.notifier = Notifier(settings, engine, clock)
         tasks = [asyncio.create_task(work) for work in _work(engine, settings, clock)]
         try:
             yield
@@ -78,7 +79,8 @@ def _work(
         "webhook": WebhookChannel(settings, clock),
         "inbox": InboxChannel(engine, clock),
     }
-    work = [consumer.follow(engine, settings, clock), Outbox(engine, channels, settings, clock).run()]
+    outbox = Outbox(engine, channels, settings, clock)
+    work = [consumer.follow(engine, settings, clock, outbox.wake.set), outbox.run()]
     if settings.planner_interval > 0:
         work.append(planner.run(engine, settings, clock))
     return work

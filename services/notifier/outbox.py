@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import anyio
+from prometheus_client import Counter
 from sqlalchemy import or_, select, update
 
 from koers.db import WRITE_LOCK
@@ -29,7 +31,12 @@ if TYPE_CHECKING:
     from notifier.settings import NotifierSettings
 
 log = logging.getLogger("notifier.outbox")
-BEHEER = "beheer"
+ATTEMPTS = Counter(
+    "koers_notifier_delivery_attempts_total",
+    "Delivery attempts by channel and outcome (sent, retry, dead).",
+    ["channel", "outcome"],
+)
+BEHEER = "beheer"  # the recipient of notices about dead deliveries: NOTIFIER_BEHEER_EMAIL
 
 
 def backoff(attempts: int, base: float, cap: float, rnd: random.Random) -> timedelta:
@@ -45,6 +52,7 @@ class Outbox:
     clock: Callable[[], datetime]
     worker: str = field(default_factory=lambda: str(uuid.uuid4()))
     rnd: random.Random = field(default_factory=random.Random)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self) -> None:
         while True:
@@ -55,9 +63,15 @@ class Outbox:
                 raise
             except Exception as exc:  # the database is away: claims expire, nothing is lost
                 rows = []
-                log.warning("outbox: %s: %s", type(exc).__name__, exc)
+                log.warning("outbox: %s; opnieuw na een pauze", type(exc).__name__)  # SQL may hold addresses
             if not rows:
-                await asyncio.sleep(self.settings.outbox_poll)
+                await self._idle()
+
+    async def _idle(self) -> None:
+        """Wait for the consumer's wake-up, or a poll interval: another process may have enqueued."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), self.settings.outbox_poll)
+        self.wake.clear()
 
     def claim(self, limit: int = 20) -> list[Row[Any]]:
         """Take due deliveries for a while; SKIP LOCKED on PostgreSQL, the write lock on SQLite."""
@@ -110,6 +124,7 @@ class Outbox:
         return update(DELIVERY).where(DELIVERY.c.id == row.id, DELIVERY.c.claimed_by == self.worker)
 
     def _sent(self, row: Row[Any], answer: str) -> None:
+        ATTEMPTS.labels(row.channel, "sent").inc()
         with self.engine.begin() as conn:
             conn.execute(
                 self._mine(row).values(
@@ -126,7 +141,9 @@ class Outbox:
         # The error may name an address: it goes into the proof, not into the log.
         log.info("bezorging %s via %s mislukt (poging %d)", row.id, row.channel, attempts)
         with self.engine.begin() as conn:
-            if attempts < self.settings.max_attempts:
+            outcome = "retry" if attempts < self.settings.max_attempts else "dead"
+            ATTEMPTS.labels(row.channel, outcome).inc()
+            if outcome == "retry":
                 later = now + backoff(attempts, self.settings.retry_base, self.settings.retry_max, self.rnd)
                 conn.execute(
                     self._mine(row).values(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+
 from tests.notifier.stack import WEBHOOK_SECRET, Stack, eventually
 
 TRAAG = "annemieke-traag"
@@ -40,3 +42,17 @@ def test_a_risico_update_reaches_the_wethouder_by_mail_webhook_and_inbox(stack: 
     proof = {d["channel"]: d for d in stack.deliveries("sent")} if sent else {}
     assert "OK: ontvangen" in proof["email"]["answer"] and proof["webhook"]["answer"].startswith("HTTP 200")
     assert all(d["attempts"] == 1 and d["sent_at"] for d in proof.values())
+
+
+def test_the_notifier_reports_ready_and_counts_its_deliveries(stack: Stack) -> None:
+    notifier = stack.start_notifier()
+    subscribe(stack)
+    event_id = stack.meld("wilderinkshoek", "vertraagd")
+    eventually(lambda: stack.mail.with_key(event_id), "the mail")
+    assert httpx.get(notifier.url + "/readyz").status_code == 200
+    metrics = eventually(
+        lambda: 'outcome="sent"' in (text := httpx.get(notifier.url + "/metrics").text) and text,
+        "the delivery counter",
+    )
+    assert 'koers_notifier_delivery_attempts_total{channel="email",outcome="sent"} 1.0' in metrics
+    assert "koers_notifier_feed_position" in metrics
