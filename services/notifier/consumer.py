@@ -12,7 +12,6 @@ import anyio
 import httpx
 from prometheus_client import Gauge
 
-from koers.db import WRITE_LOCK
 from notifier import rules, store
 from notifier.feed import FeedPage, unreadable
 from notifier.kennis import evolve
@@ -29,7 +28,7 @@ POSITION = Gauge("koers_notifier_feed_position", "The feed position this process
 
 def process(engine: Engine, seen: int, page: FeedPage, now: datetime) -> bool:
     """Handle one page in one transaction; False when another consumer had already handled it."""
-    with engine.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+    with store.writing(engine) as conn:
         if not store.advance(conn, seen, page.last_position):
             return False
         was = kennis = store.load_kennis(conn)

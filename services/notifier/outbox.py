@@ -17,11 +17,10 @@ import anyio
 from prometheus_client import Counter
 from sqlalchemy import or_, select, update
 
-from koers.db import WRITE_LOCK
 from notifier.channels import Bezorging, Channel
 from notifier.notificatie import Notificatie, Soort
 from notifier.recipients import lees_voorkeuren
-from notifier.store import enqueue
+from notifier.store import enqueue, writing
 from notifier.tables import DELIVERY
 from notifier.voorkeuren import Kanaal, Voorkeuren
 
@@ -87,7 +86,7 @@ class Outbox:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        with self.engine.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+        with writing(self.engine) as conn:
             ids = list(conn.execute(due).scalars())
             if not ids:
                 return []
@@ -125,7 +124,7 @@ class Outbox:
 
     def _sent(self, row: Row[Any], answer: str) -> None:
         ATTEMPTS.labels(row.channel, "sent").inc()
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(
                 self._mine(row).values(
                     status="sent",
@@ -140,7 +139,7 @@ class Outbox:
         attempts, now = row.attempts + 1, self.clock()
         # The error may name an address: it goes into the proof, not into the log.
         log.info("bezorging %s via %s mislukt (poging %d)", row.id, row.channel, attempts)
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             outcome = "retry" if attempts < self.settings.max_attempts else "dead"
             ATTEMPTS.labels(row.channel, outcome).inc()
             if outcome == "retry":
@@ -179,7 +178,7 @@ def deliveries(engine: Engine, status: str | None, limit: int) -> list[Row[Any]]
 
 def requeue(engine: Engine, delivery_id: str, now: datetime) -> bool:
     """Give a dead delivery a fresh set of attempts."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         moved = conn.execute(
             update(DELIVERY)
             .where(DELIVERY.c.id == delivery_id, DELIVERY.c.status == "dead")

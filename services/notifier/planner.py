@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from koers.db import WRITE_LOCK
 from notifier import store
 from notifier.recipients import alle_voorkeuren, projectleiders
 from notifier.schedule import Weekmoment, achterstallig, weekoverzicht
@@ -25,7 +24,7 @@ log = logging.getLogger("notifier.planner")
 
 def plan(engine: Engine, moment: Weekmoment, now: datetime) -> None:
     """Enqueue what is due now; the keys make a second run (or a second process) add nothing."""
-    with engine.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+    with store.writing(engine) as conn:
         kennis = store.load_kennis(conn)
         notes = achterstallig(kennis, projectleiders(conn), now) + weekoverzicht(kennis, now, moment)
         store.enqueue(conn, notes, alle_voorkeuren(conn), now)

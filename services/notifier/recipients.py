@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from sqlalchemy import select, update
 
-from notifier.store import dialect_insert, upsert
+from notifier.store import dialect_insert, upsert, writing
 from notifier.tables import PORTEFEUILLEHOUDER, RECIPIENT
 from notifier.voorkeuren import Voorkeuren
 
@@ -77,7 +77,7 @@ def seed(engine: Engine, path: Path) -> int:
         rows.append(_row(id_, PROJECTLEIDER_ROL, Voorkeuren(**v), acties))
     if not rows:
         return 0
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         added = (
             dialect_insert(conn, RECIPIENT).values(rows).on_conflict_do_nothing().returning(RECIPIENT.c.id)
         )
@@ -99,7 +99,7 @@ def new_webhook_secret() -> str:
 
 def zet_voorkeuren(engine: Engine, id_: str, nieuw: Voorkeuren) -> tuple[Voorkeuren, str | None]:
     """Store a portefeuillehouder's preferences; return them and a webhook secret made for the occasion."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         oud = conn.execute(select(RECIPIENT).where(RECIPIENT.c.id == id_)).first()
         secret, made = nieuw.webhook_secret or (oud.webhook_secret if oud else None), None
         if nieuw.webhook_url and not secret:
@@ -119,7 +119,7 @@ def hash_token(secret: str) -> str:
 def new_inbox_token(engine: Engine, id_: str) -> str:
     """Give a recipient a fresh inbox token (the old one stops working); only its hash is kept."""
     secret = "kmn_" + secrets.token_urlsafe(32)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if conn.execute(select(RECIPIENT.c.id).where(RECIPIENT.c.id == id_)).first() is None:
             upsert(conn, RECIPIENT, [_row(id_, PORTEFEUILLEHOUDER_ROL, Voorkeuren())])
         conn.execute(

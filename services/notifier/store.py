@@ -5,23 +5,33 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from koers.db import WRITE_LOCK
 from notifier.kennis import Actie, Kennis, Opgave
 from notifier.tables import ACTIE, CHECKPOINT, DELIVERY, OPGAVE, PORTEFEUILLEHOUDER
 from notifier.voorkeuren import Voorkeuren, kanalen_voor
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
     from notifier.notificatie import Notificatie
 
 FEED = "tracker"
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction. On SQLite it takes the write lock at BEGIN: a read that later writes would
+    otherwise fail with 'database is locked' when another process wrote in between (WAL snapshots)."""
+    with engine.connect().execution_options(**{WRITE_LOCK: True}) as conn, conn.begin():
+        yield conn
 
 
 def dialect_insert(conn: Connection, table: Table) -> Any:

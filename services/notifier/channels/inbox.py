@@ -11,7 +11,7 @@ import anyio
 from sqlalchemy import select, update
 
 from notifier.channels import Bezorging
-from notifier.store import dialect_insert
+from notifier.store import dialect_insert, writing
 from notifier.tables import INBOX
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class InboxChannel:
             "bericht": json.dumps(n.as_json()),
             "created_at": self.clock(),
         }
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(dialect_insert(conn, INBOX).values(row).on_conflict_do_nothing())
         return f"in de inbox van {bezorging.recipient}"
 
@@ -50,7 +50,7 @@ def items(engine: Engine, recipient: str, ongelezen: bool, limit: int) -> list[R
 
 
 def mark_read(engine: Engine, recipient: str, item_id: str, now: datetime) -> bool:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         found = conn.execute(
             select(INBOX.c.id).where(INBOX.c.id == item_id, INBOX.c.recipient == recipient)
         ).first()
