@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from notifier.feed import FeedEvent
+from notifier.feed import FeedEvent, FeedPage
 from notifier.kennis import Actie, Kennis, Opgave
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -57,3 +57,49 @@ def actie(id: str = "wilderinkshoek", **velden: Any) -> Actie:
 def kennis(*acties: Actie, opgaven: tuple[Opgave, ...] = ()) -> Kennis:
     alle = (Opgave("duurzame-inrichting", "Duurzame inrichting", False), *opgaven)
     return Kennis({"annemieke-traag": "Annemieke Traag"}, {o.id: o for o in alle}, {a.id: a for a in acties})
+
+
+def catalogue_page(*extra: FeedEvent) -> FeedPage:
+    """Traag, her opgave and Wilderinkshoek registered, then `extra`, on positions 1, 2, …."""
+    events = [
+        feed_event(
+            "PortefeuillehouderGeregistreerd",
+            "portefeuillehouder/annemieke-traag",
+            {"id": "annemieke-traag", "naam": "Annemieke Traag"},
+        ),
+        feed_event(
+            "OpgaveGeregistreerd",
+            "opgave/duurzame-inrichting",
+            {
+                "id": "duurzame-inrichting",
+                "nummer": 3,
+                "titel": "Duurzame inrichting",
+                "dwarsthema": False,
+                "coordinerend": None,
+                "programmalijnen": [],
+            },
+        ),
+        feed_event(
+            "ActieGeregistreerd",
+            "actie/wilderinkshoek",
+            {
+                "id": "wilderinkshoek",
+                "opgave": "duurzame-inrichting",
+                "titel": "Uitvoeringsplan Wilderinkshoek",
+                "omschrijving": "5.300 woningen",
+                "portefeuillehouders": ["annemieke-traag"],
+                "programmalijn": None,
+                "kpi": None,
+                "begrotingscode": None,
+                "einddatum": "2026-12-31",
+                "update_interval_dagen": 30,
+            },
+        ),
+        *extra,
+    ]
+    return page(events)
+
+
+def page(events: list[FeedEvent]) -> FeedPage:
+    placed = [e.model_copy(update={"position": i + 1}) for i, e in enumerate(events)]
+    return FeedPage(events=placed, last_position=len(placed))

@@ -13,60 +13,14 @@ from koers.db import make_engine
 from notifier.channels import Bezorging, DeliveryFailed
 from notifier.channels.inbox import InboxChannel, items, mark_read
 from notifier.consumer import process, read_checkpoint
-from notifier.feed import FeedEvent, FeedPage
 from notifier.outbox import Outbox, deliveries, requeue
 from notifier.recipients import new_inbox_token, seed, token_owner, zet_voorkeuren
 from notifier.settings import NotifierSettings
 from notifier.tables import DELIVERY
 from notifier.voorkeuren import Voorkeuren
-from tests.notifier.factories import T0, feed_event, melding
+from tests.notifier.factories import T0, catalogue_page, feed_event, melding
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "services" / "notifier" / "recipients-hengelo.example.yaml"
-
-
-def catalogue_page(*extra: object, after: int = 0) -> FeedPage:
-    events = [
-        feed_event(
-            "PortefeuillehouderGeregistreerd",
-            "portefeuillehouder/annemieke-traag",
-            {"id": "annemieke-traag", "naam": "Annemieke Traag"},
-        ),
-        feed_event(
-            "OpgaveGeregistreerd",
-            "opgave/duurzame-inrichting",
-            {
-                "id": "duurzame-inrichting",
-                "nummer": 3,
-                "titel": "Duurzame inrichting",
-                "dwarsthema": False,
-                "coordinerend": None,
-                "programmalijnen": [],
-            },
-        ),
-        feed_event(
-            "ActieGeregistreerd",
-            "actie/wilderinkshoek",
-            {
-                "id": "wilderinkshoek",
-                "opgave": "duurzame-inrichting",
-                "titel": "Uitvoeringsplan Wilderinkshoek",
-                "omschrijving": "5.300 woningen",
-                "portefeuillehouders": ["annemieke-traag"],
-                "programmalijn": None,
-                "kpi": None,
-                "begrotingscode": None,
-                "einddatum": "2026-12-31",
-                "update_interval_dagen": 30,
-            },
-        ),
-        *extra,
-    ]
-    return page(events, after)
-
-
-def page(events: list[FeedEvent], after: int = 0) -> FeedPage:
-    placed = [e.model_copy(update={"position": after + i + 1}) for i, e in enumerate(events)]
-    return FeedPage(events=placed, last_position=after + len(placed))
 
 
 def delivery_count(engine: Engine, **where: str) -> int:

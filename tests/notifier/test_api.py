@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,8 +14,7 @@ from notifier.consumer import process
 from notifier.feed import FeedPage
 from notifier.main import create_app
 from notifier.settings import NotifierSettings
-from tests.notifier.factories import T0, feed_event, melding
-from tests.notifier.test_adapters import catalogue_page
+from tests.notifier.factories import T0, catalogue_page, feed_event, melding
 
 ADMIN = "api-test-admin"
 EXAMPLE = Path(__file__).resolve().parents[2] / "services" / "notifier" / "recipients-hengelo.example.yaml"
@@ -26,7 +26,7 @@ async def client(notifier_url: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = NotifierSettings(
         database_url=notifier_url,
         admin_token=ADMIN,
-        recipients=EXAMPLE,  # type: ignore[arg-type]
+        recipients=EXAMPLE,
         tracker_url="http://127.0.0.1:9",
         planner_interval=0,
     )
@@ -118,7 +118,6 @@ async def test_only_a_dead_delivery_can_be_requeued(client: httpx.AsyncClient) -
 
 
 async def _eventually_inbox(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, str]]:
-    import asyncio
 
     for _ in range(200):  # the outbox runs in the lifespan; give it a generous while
         if items := (await client.get("/inbox/annemieke-traag", headers=headers)).json():
