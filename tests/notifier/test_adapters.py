@@ -14,7 +14,9 @@ from notifier.channels import Bezorging, DeliveryFailed
 from notifier.channels.inbox import InboxChannel, items, mark_read
 from notifier.consumer import process, read_checkpoint
 from notifier.outbox import Outbox, deliveries, requeue
+from notifier.planner import plan
 from notifier.recipients import new_inbox_token, seed, token_owner, zet_voorkeuren
+from notifier.schedule import Weekmoment
 from notifier.settings import NotifierSettings
 from notifier.tables import DELIVERY
 from notifier.voorkeuren import Voorkeuren
@@ -168,3 +170,18 @@ def test_an_inbox_token_names_its_owner_until_it_is_replaced(notifier_url: str) 
     assert token_owner(engine, first) == "annemieke-traag"
     second = new_inbox_token(engine, "annemieke-traag")
     assert token_owner(engine, first) is None and token_owner(engine, second) == "annemieke-traag"
+
+
+def test_the_planner_enqueues_reminders_and_the_digest_once(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    seed(engine, EXAMPLE)
+    process(engine, 0, catalogue_page(), T0)
+    later = T0 + timedelta(days=40)
+    plan(engine, Weekmoment(), later)
+    plan(engine, Weekmoment(), later + timedelta(hours=1))
+    assert (
+        delivery_count(engine, recipient="projectleider-wilderinkshoek", soort="herinnering", channel="email")
+        == 1
+    )
+    assert delivery_count(engine, recipient="annemieke-traag", soort="herinnering", channel="email") == 1
+    assert delivery_count(engine, recipient="annemieke-traag", soort="weekoverzicht", channel="email") == 1
