@@ -7,6 +7,7 @@ import hmac
 import json
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -89,17 +90,29 @@ def revoke_token(engine: Engine, token_id: str, now: datetime) -> bool:
         return result.rowcount == 1
 
 
-def authenticate(engine: Engine, secret: str, admin_secret: str | None, now: datetime) -> Principal | None:
+def configured_principals(admin_secret: str | None, service_secret: str | None) -> dict[str, Principal]:
+    """The tokens set in the environment (TRACKER_ADMIN_TOKEN, TRACKER_SERVICE_TOKEN), by their hash."""
+    configured = {
+        admin_secret: Principal(id="beheer", rol=Rol.beheer),
+        service_secret: Principal(id="service", rol=Rol.service),
+    }
+    return {hash_secret(secret): principal for secret, principal in configured.items() if secret}
+
+
+def authenticate(
+    engine: Engine, secret: str, configured: Mapping[str, Principal], now: datetime
+) -> Principal | None:
     """The principal behind a bearer secret, or None when it is unknown, revoked or expired."""
-    return authenticate_digest(engine, hash_secret(secret), admin_secret, now)
+    return authenticate_digest(engine, hash_secret(secret), configured, now)
 
 
 def authenticate_digest(
-    engine: Engine, digest: str, admin_secret: str | None, now: datetime
+    engine: Engine, digest: str, configured: Mapping[str, Principal], now: datetime
 ) -> Principal | None:
     """The same, from the secret's hash: the dashboard's session cookie holds only that."""
-    if admin_secret and hmac.compare_digest(digest, hash_secret(admin_secret)):
-        return Principal(id="beheer", rol=Rol.beheer)
+    for known, principal in configured.items():
+        if hmac.compare_digest(digest, known):
+            return principal
     with engine.connect() as conn:
         row = conn.execute(select(TOKEN).where(TOKEN.c.secret_hash == digest)).first()
     if row is None or not hmac.compare_digest(row.secret_hash, digest) or row.revoked_at is not None:

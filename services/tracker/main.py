@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -13,13 +12,12 @@ from fastapi import FastAPI
 
 from koers.db import make_engine
 from koers.observability import configure_logging
-from koers.ratelimit import TokenBuckets
 from koers.service import api_app, database_ready, service_app
 from tracker import dashboard
 from tracker.api import acties, beheer, export, feed, meldingen, opgaven
 from tracker.api.deps import Tracker
 from tracker.api.errors import install_domain_handlers
-from tracker.feed import FeedSignal, listen_postgres
+from tracker.feed import listen_postgres
 from tracker.migrate import MIGRATIONS
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore, utcnow
@@ -40,8 +38,7 @@ def create_app(settings: TrackerSettings | None = None, clock: Callable[[], date
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         store = EventStore(engine, clock)
-        limit = TokenBuckets(settings.write_rate_per_minute, settings.write_burst, time.monotonic)
-        tracker = Tracker(settings, engine, store, clock, FeedSignal(), limit)
+        tracker = Tracker.start(settings, engine, store, clock)
         tracker.signal.attach(asyncio.get_running_loop())
         store.listeners.append(tracker.signal.committed)
         app.state.tracker = api.state.tracker = tracker

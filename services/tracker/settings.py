@@ -13,8 +13,18 @@ HENGELO = Path(__file__).parent / "catalogue" / "hengelo-2026.yaml"
 class TrackerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRACKER_")
 
+    def secret(self, name: str) -> str | None:
+        value: SecretStr | None = getattr(self, name)
+        return value.get_secret_value() if value else None
+
     database_url: str = Field("sqlite:///data/tracker.db", description="sqlite:///pad of postgresql://…")
     admin_token: SecretStr | None = Field(None, description="Geheim dat geldt als token met rol beheer.")
+    service_token: SecretStr | None = Field(
+        None, description="Geheim dat geldt als token met rol service (de notifier)."
+    )
+    session_secret: SecretStr | None = Field(
+        None, description="Sleutel die dashboardsessies ondertekent; zet hem gelijk op alle replica's."
+    )
     public_read: bool = Field(False, description="Lezen (API en dashboard) zonder token toestaan.")
     catalogue: Path = Field(HENGELO, description="Het agendabestand (YAML) dat load-catalogue laadt.")
     base_url: str = Field("http://127.0.0.1:8000", description="Publieke basis-URL, voor links.")

@@ -77,3 +77,13 @@ def test_a_revoked_token_ends_its_session(besloten, agenda):
     besloten.post("/inloggen", data={"token": geheim})
     revoke_token(agenda.store.engine, token_id, agenda.klok())
     assert besloten.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_cookie_forged_from_the_stored_token_hash_opens_nothing(besloten, agenda):
+    from tracker.auth import hash_secret
+
+    stored = hash_secret(token(agenda, Rol.raad))  # what someone who can read the database sees
+    besloten.cookies.set("koers_sessie", stored)
+    assert besloten.get("/", follow_redirects=False).status_code == 303
+    besloten.cookies.set("koers_sessie", f"{stored}.{'0' * 64}")
+    assert besloten.get("/", follow_redirects=False).status_code == 303

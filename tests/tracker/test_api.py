@@ -324,3 +324,22 @@ async def test_a_token_that_writes_too_often_is_told_when_to_come_back(tracker_u
     assert statuses == [201, 201, 429] and refused.status_code == 429
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_configured_service_token_reads_the_feed_but_writes_nothing(tracker_url: str) -> None:
+    from tests.tracker.factories import new_store
+    from tracker.catalogue.loader import load_catalogue
+    from tracker.main import create_app
+    from tracker.settings import HENGELO, TrackerSettings
+
+    load_catalogue(new_store(tracker_url), HENGELO)
+    app = create_app(TrackerSettings(database_url=tracker_url, service_token="notifier-secret"))
+    service = {"Authorization": "Bearer notifier-secret"}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://tracker") as client,
+    ):
+        feed = await client.get("/api/v1/events?limit=1", headers=service)
+        write = await client.post(UPDATES, json=RISICO, headers=service)
+    assert feed.status_code == 200 and feed.json()["events"]
+    assert write.status_code == 403

@@ -77,5 +77,5 @@ def test_rebuild_replays_the_log_and_reports_the_count(tracker_url: str) -> None
 def test_token_prints_a_secret_that_authenticates_with_its_role(tracker_url: str) -> None:
     made = koers_tracker(tracker_url, "token", "--rol", "projectleider", "--actie", "wilderinkshoek")
     assert made.returncode == 0
-    principal = authenticate(new_store(tracker_url).engine, made.stdout.strip(), None, utcnow())
+    principal = authenticate(new_store(tracker_url).engine, made.stdout.strip(), {}, utcnow())
     assert principal is not None and principal.acties == frozenset({"wilderinkshoek"})

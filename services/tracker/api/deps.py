@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from sqlalchemy import Engine
 
 from koers.problems import ProblemError
 from koers.ratelimit import TokenBuckets
-from tracker.auth import ANONIEM, FEED_ROLES, Principal, Rol, authenticate, may_read
+from tracker.auth import ANONIEM, FEED_ROLES, Principal, Rol, authenticate, configured_principals, may_read
 from tracker.feed import FeedSignal
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore
@@ -28,6 +30,19 @@ class Tracker:
     clock: Callable[[], datetime]
     signal: FeedSignal = field(default_factory=FeedSignal)
     write_limit: TokenBuckets = field(default_factory=lambda: TokenBuckets(0, 0, time.monotonic))
+    configured: dict[str, Principal] = field(default_factory=dict)
+    session_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+    @classmethod
+    def start(
+        cls, settings: TrackerSettings, engine: Engine, store: EventStore, clock: Callable[[], datetime]
+    ) -> Tracker:
+        """The parts of a running tracker, from its settings."""
+        limit = TokenBuckets(settings.write_rate_per_minute, settings.write_burst, time.monotonic)
+        configured = configured_principals(settings.secret("admin_token"), settings.secret("service_token"))
+        session = settings.secret("session_secret")
+        key = hashlib.sha256(session.encode()).digest() if session else secrets.token_bytes(32)
+        return cls(settings, engine, store, clock, FeedSignal(), limit, configured, key)
 
 
 def get_tracker(request: Request) -> Tracker:
@@ -44,8 +59,7 @@ def get_principal(
 ) -> Principal:
     if credentials is None:
         return ANONIEM
-    admin = tracker.settings.admin_token.get_secret_value() if tracker.settings.admin_token else None
-    principal = authenticate(tracker.engine, credentials.credentials, admin, tracker.clock())
+    principal = authenticate(tracker.engine, credentials.credentials, tracker.configured, tracker.clock())
     if principal is None:
         raise unauthenticated("Het token is onbekend, ingetrokken of verlopen.")
     return principal

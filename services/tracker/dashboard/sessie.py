@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode
@@ -31,9 +33,9 @@ def lezer(request: Request) -> Principal:
     tracker = tracker_of(request)
     if tracker.settings.public_read:
         return ANONIEM
-    digest = request.cookies.get(SESSIE_COOKIE)
+    digest = _unsigned(tracker.session_key, request.cookies.get(SESSIE_COOKIE, ""))
     principal = (
-        authenticate_digest(tracker.engine, digest, _admin(request), tracker.clock()) if digest else None
+        authenticate_digest(tracker.engine, digest, tracker.configured, tracker.clock()) if digest else None
     )
     if principal is None:
         raise InloggenNodig(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
@@ -43,9 +45,14 @@ def lezer(request: Request) -> Principal:
 LezerDep = Annotated[Principal, Depends(lezer)]
 
 
-def _admin(request: Request) -> str | None:
-    secret = tracker_of(request).settings.admin_token
-    return secret.get_secret_value() if secret else None
+def _signed(key: bytes, digest: str) -> str:
+    # The token's hash alone would let anyone who can read the database forge a session: sign it.
+    return f"{digest}.{hmac.new(key, digest.encode(), hashlib.sha256).hexdigest()}"
+
+
+def _unsigned(key: bytes, cookie: str) -> str | None:
+    digest, _, _mac = cookie.partition(".")
+    return digest if digest and hmac.compare_digest(_signed(key, digest), cookie) else None
 
 
 def _leesrol(principal: Principal) -> Principal:
@@ -73,13 +80,15 @@ def inlogformulier(request: Request, terug: str | None = None) -> HTMLResponse:
 
 @router.post("/inloggen", response_model=None)
 async def inloggen(request: Request) -> HTMLResponse | RedirectResponse:
-    """Log in with a token; the cookie holds only the token's hash, never the token."""
+    """Log in with a token; the cookie holds only the token's hash, signed, never the token."""
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
     token, terug = (form.get("token") or [""])[0].strip(), _veilig_terug((form.get("terug") or ["/"])[0])
     tracker = tracker_of(request)
     # The body needs an async handler; the token lookup is blocking I/O, so it runs in the thread pool.
     principal = (
-        await anyio.to_thread.run_sync(authenticate, tracker.engine, token, _admin(request), tracker.clock())
+        await anyio.to_thread.run_sync(
+            authenticate, tracker.engine, token, tracker.configured, tracker.clock()
+        )
         if token
         else None
     )
@@ -95,7 +104,7 @@ async def inloggen(request: Request) -> HTMLResponse | RedirectResponse:
     response = RedirectResponse(terug, status_code=303)
     response.set_cookie(
         SESSIE_COOKIE,
-        hash_secret(token),
+        _signed(tracker.session_key, hash_secret(token)),
         max_age=SESSIE_SECONDEN,
         httponly=True,
         samesite="lax",
