@@ -6,7 +6,7 @@ import time
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from koers.problems import problems
 from tracker.api.deps import FeedReaderDep, TrackerDep
@@ -20,6 +20,7 @@ MAX_POSITION = 2**31 - 1  # the largest position the log's INTEGER column holds 
 
 @router.get("/events", responses=problems(400, 401, 403))
 async def read_feed(
+    request: Request,
     tracker: TrackerDep,
     _: FeedReaderDep,
     after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="Geef events na deze positie.")] = 0,
@@ -35,7 +36,8 @@ async def read_feed(
         generation = signal.generation
         rows = await anyio.to_thread.run_sync(tracker.store.read_rows, after, limit)
         left = deadline - time.monotonic()
-        if rows or left <= 0:
+        # A client that went away (a notifier stopping) frees its long-poll at the next look.
+        if rows or left <= 0 or await request.is_disconnected():
             break
         await signal.wait(generation, min(left, poll))
     source = settings.base_url.rstrip("/") + "/api/v1"
