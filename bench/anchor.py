@@ -13,7 +13,7 @@ from bench.timing import Budget, Result, timed_items, timed_ops
 if TYPE_CHECKING:
     from bench.scratch import Scratch
 
-AGGREGATES = 30  # about the number of acties in the Hengelo catalogue
+AGGREGATES = 30  # streams to spread appends over (the Hengelo catalogue has 40 acties)
 PAGE = 1000
 
 
