@@ -70,3 +70,19 @@ async def test_a_feed_position_beyond_what_a_database_can_compare_is_refused(api
     assert (
         await api.client.get("/api/v1/events", params={"after": 2**31 - 1}, headers=BEHEER)
     ).status_code == 200
+
+
+async def test_the_422_for_a_reused_idempotency_key_is_documented(api: Api) -> None:
+    # Found by schemathesis: the OpenAPI shaping dropped every 422, also the one the write routes give when
+    # an Idempotency-Key comes back with another request.
+    url = "/api/v1/acties/wilderinkshoek/updates"
+    headers = {**BEHEER, "Idempotency-Key": "twice"}
+    assert (
+        await api.client.post(url, json={"status": "op_koers", "voortgang": 1}, headers=headers)
+    ).status_code == 201
+    again = await api.client.post(url, json={"status": "op_koers", "voortgang": 2}, headers=headers)
+    assert again.status_code == 422
+    document = (await api.client.get("/api/v1/openapi.json")).json()
+    for path in ("updates", "correcties", "heropen"):
+        assert "422" in document["paths"][f"/acties/{{actie_id}}/{path}"]["post"]["responses"], path
+    assert "422" not in document["paths"]["/tokens"]["post"]["responses"]  # FastAPI's own stays out
