@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.domain import ActieState, OpgaveState, PortefeuillehouderState, State, evolve
 from tracker.tables import STATE, STATE_HISTORY
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, Table
+    from sqlalchemy import Connection, Engine
 
     from tracker.events import Recorded
 
@@ -47,23 +45,8 @@ def parse_state(kind: str, text: str) -> State:
 # --- writing (inside the append transaction) ---------------------------------------------------------
 
 
-class Projector:
-    """Folds freshly recorded events onto the state the writer loaded, and stores the result."""
-
-    def __init__(self, state: State | None) -> None:
-        self.state = state
-
-    def __call__(self, conn: Connection, recorded: list[Recorded]) -> None:
-        state = self.state
-        for rec in recorded:
-            state = evolve(state, rec)
-            write_history(conn, rec.stream, dag_of(rec.recorded_at), rec, state)
-        assert state is not None, "a projector is only called with events"
-        write_current(conn, recorded[-1].stream, recorded[-1], state)
-        self.state = state
-
-
-def _row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:
+def row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:
+    """The projection row of a stream's state after `rec`."""
     return {
         "stream": stream,
         "kind": kind_of(stream),
@@ -73,19 +56,15 @@ def _row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:
     }
 
 
-def write_current(conn: Connection, stream: str, rec: Recorded, state: State) -> None:
-    upsert(conn, STATE, [_row(stream, rec, state)], ["stream"])
-
-
-def write_history(conn: Connection, stream: str, dag: date, rec: Recorded, state: State) -> None:
-    upsert(conn, STATE_HISTORY, [_row(stream, rec, state) | {"dag": dag}], ["stream", "dag"])
-
-
-def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
-    make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = make(table)
-    changed = {c: statement.excluded[c] for c in rows[0] if c not in keys}
-    conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed), rows)
+def rows(state: State | None, recorded: list[Recorded]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Pure: after freshly recorded events, the stream's current row and, per day, its last state."""
+    history: dict[date, dict[str, Any]] = {}
+    for rec in recorded:
+        state = evolve(state, rec)
+        dag = dag_of(rec.recorded_at)
+        history[dag] = row(rec.stream, rec, state) | {"dag": dag}
+    assert state is not None, "rows are only asked for after events"
+    return row(recorded[-1].stream, recorded[-1], state), list(history.values())
 
 
 def clear(conn: Connection) -> None:

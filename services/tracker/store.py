@@ -2,35 +2,52 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
-from koers.db import WRITE_LOCK
+from koers.db import WRITE_LOCK, UTCDateTime
 from tracker.chain import GENESIS_HASH, Verification, canonical_json, chain_hash, verify_chain
 from tracker.events import EVENT_ADAPTER, SCHEMA_VERSION, Event, Recorded
 from tracker.metrics import EVENTS_APPENDED, LOG_HEAD
-from tracker.tables import EVENT, IDEMPOTENCY
+from tracker.tables import EVENT, IDEMPOTENCY, STATE, STATE_HISTORY
 from tracker.upcasting import upcast
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine, Row
+    from sqlalchemy import Engine, Row, Table
 
 ADVISORY_LOCK_KEY = 72_656_179  # any constant; every writer of the log takes this one
 NOTIFY_CHANNEL = "koers_events"
 
-Projector = Callable[["Connection", list[Recorded]], None]
+Project = Callable[[list["Recorded"]], "tuple[dict[str, Any], list[dict[str, Any]]]"]
+
+# What a writer needs, read under the lock in one round trip: the log's head, the stream's projected
+# state, and whether its Idempotency-Key was seen before.
+_SEEN = text("""
+SELECT h.position, h.hash, h.recorded_at, s.state, i.fingerprint, i.first_position, i.last_position
+FROM (SELECT 1 AS one) AS o
+LEFT JOIN (SELECT position, hash, recorded_at FROM tracker_event ORDER BY position DESC LIMIT 1) AS h ON 1 = 1
+LEFT JOIN tracker_state AS s ON s.stream = :stream
+LEFT JOIN tracker_idempotency AS i ON i.key = :key
+""").columns(recorded_at=UTCDateTime)
 
 
 class VersionConflict(Exception):
-    def __init__(self, stream: str, expected: int, actual: int) -> None:
-        super().__init__(f"{stream}: expected version {expected}, found {actual}")
-        self.stream, self.expected, self.actual = stream, expected, actual
+    """Another append took the stream's next version first."""
+
+    def __init__(self, stream: str, expected: int) -> None:
+        super().__init__(f"{stream}: version {expected} is no longer the newest")
+        self.stream, self.expected = stream, expected
 
 
 class IdempotencyMismatch(Exception):
@@ -43,6 +60,13 @@ class Idempotency:
     fingerprint: str
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    head: Any  # the newest event's position, hash and recorded_at; position None on an empty log
+    state: str | None  # the stream's projected state as JSON, None for a new stream
+    earlier: list[Recorded] | None  # what the first request with this Idempotency-Key recorded
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -53,102 +77,17 @@ class EventStore:
         self.clock = clock
         self.postgres = engine.dialect.name == "postgresql"
         self.listeners: list[Callable[[int], None]] = []
+        # Writers of this process queue here rather than in SQLite's busy handler, which sleeps.
+        self.local_lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------------------------------
 
-    def append(
-        self,
-        stream: str,
-        expected_version: int,
-        events: Sequence[Event],
-        metadata: dict[str, Any],
-        project: Projector,
-        idempotency: Idempotency | None = None,
-    ) -> list[Recorded]:
-        """Append events to a stream at its expected version, with their projection, in one transaction."""
-        with self.locked() as conn:
-            if idempotency and (earlier := self._replay(conn, idempotency)) is not None:
-                return earlier
-            actual = conn.scalar(select(func.max(EVENT.c.version)).where(EVENT.c.stream == stream)) or 0
-            if actual != expected_version:
-                raise VersionConflict(stream, expected_version, actual)
-            recorded = self._insert(conn, stream, actual, events, metadata)
-            if idempotency:
-                conn.execute(
-                    insert(IDEMPOTENCY).values(
-                        key=idempotency.key,
-                        fingerprint=idempotency.fingerprint,
-                        first_position=recorded[0].position,
-                        last_position=recorded[-1].position,
-                    )
-                )
-            project(conn, recorded)
-            self._notify(conn, recorded[-1].position)
-        self._committed(recorded)
-        return recorded
+    def transaction(self) -> Transaction:
+        """A write transaction holding the log's lock (SQLite's write lock, a PostgreSQL advisory lock)."""
+        return Transaction(self)
 
-    def locked(self) -> _Locked:
-        """A transaction holding the log's write lock (SQLite's write lock, a PostgreSQL advisory lock)."""
-        return _Locked(self)
-
-    def _insert(
-        self, conn: Connection, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
-    ) -> list[Recorded]:
-        head = conn.execute(
-            select(EVENT.c.position, EVENT.c.hash, EVENT.c.recorded_at)
-            .order_by(EVENT.c.position.desc())
-            .limit(1)
-        ).first()
-        position, prev_hash = (head.position, head.hash) if head else (0, GENESIS_HASH)
-        # Time in the log never runs backwards, so "recorded by the end of a day" is a prefix of the log.
-        now = max(self.clock(), head.recorded_at) if head else self.clock()
-        meta = canonical_json({**metadata, "schema_version": SCHEMA_VERSION})
-        rows, recorded = [], []
-        for event in events:
-            position, version = position + 1, version + 1
-            event_id = str(uuid.uuid4())
-            data = canonical_json(event.model_dump(mode="json", exclude={"type"}))
-            hash_ = chain_hash(prev_hash, position, event_id, stream, version, event.type, data, meta, now)
-            rows.append(
-                {
-                    "position": position,
-                    "event_id": event_id,
-                    "stream": stream,
-                    "version": version,
-                    "type": event.type,
-                    "data": data,
-                    "metadata": meta,
-                    "recorded_at": now,
-                    "prev_hash": prev_hash,
-                    "hash": hash_,
-                }
-            )
-            recorded.append(Recorded(position, event_id, stream, version, now, event, json.loads(meta)))
-            prev_hash = hash_
-        conn.execute(insert(EVENT), rows)
-        return recorded
-
-    def _replay(self, conn: Connection, idempotency: Idempotency) -> list[Recorded] | None:
-        row = conn.execute(select(IDEMPOTENCY).where(IDEMPOTENCY.c.key == idempotency.key)).first()
-        if row is None:
-            return None
-        if row.fingerprint != idempotency.fingerprint:
-            raise IdempotencyMismatch(idempotency.key)
-        rows = conn.execute(
-            select(EVENT)
-            .where(EVENT.c.position.between(row.first_position, row.last_position))
-            .order_by(EVENT.c.position)
-        )
-        return [to_recorded(r) for r in rows]
-
-    def replay(self, idempotency: Idempotency) -> list[Recorded] | None:
-        """The events an earlier request with this key recorded, if any (no lock needed)."""
-        with self.engine.connect() as conn:
-            return self._replay(conn, idempotency)
-
-    def _notify(self, conn: Connection, position: int) -> None:
-        if self.postgres:  # delivered at commit, to every process that LISTENs
-            conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(position)))
+    def locked(self) -> Transaction:
+        return self.transaction()
 
     def _committed(self, recorded: list[Recorded]) -> None:
         for rec in recorded:
@@ -200,16 +139,21 @@ def to_recorded(row: Row[Any]) -> Recorded:
     return Recorded(row.position, row.event_id, row.stream, row.version, row.recorded_at, event, meta)
 
 
-class _Locked:
+class Transaction:
+    """Under the log's lock: read what a decision needs, then append events with their projection."""
+
     def __init__(self, store: EventStore) -> None:
         self.store = store
+        self.recorded: list[Recorded] = []
 
-    def __enter__(self) -> Connection:
+    def __enter__(self) -> Transaction:
+        if not self.store.postgres:
+            self.store.local_lock.acquire()
         self.conn = self.store.engine.connect().execution_options(**{WRITE_LOCK: True})
         self.tx = self.conn.begin()
         if self.store.postgres:
             self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-        return self.conn
+        return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         try:
@@ -219,3 +163,130 @@ class _Locked:
                 self.tx.rollback()
         finally:
             self.conn.close()
+            if not self.store.postgres:
+                self.store.local_lock.release()
+        if exc_type is None and self.recorded:
+            self.store._committed(self.recorded)
+
+    def seen(self, stream: str, idempotency: Idempotency | None = None) -> Seen:
+        """The head, the stream's state and an earlier result for the key, in one round trip."""
+        row = self.conn.execute(
+            _SEEN, {"stream": stream, "key": idempotency.key if idempotency else None}
+        ).one()
+        self.head = row
+        if row.fingerprint is None or idempotency is None:
+            return Seen(row, row.state, None)
+        if row.fingerprint != idempotency.fingerprint:
+            raise IdempotencyMismatch(idempotency.key)
+        between = EVENT.c.position.between(row.first_position, row.last_position)
+        events = self.conn.execute(select(EVENT).where(between).order_by(EVENT.c.position))
+        return Seen(row, row.state, [to_recorded(r) for r in events])
+
+    def append(
+        self,
+        stream: str,
+        version: int,
+        events: Sequence[Event],
+        metadata: dict[str, Any],
+        project: Project,
+        idempotency: Idempotency | None = None,
+    ) -> list[Recorded]:
+        """After `seen`: the events, their projection rows and the key; one statement on PostgreSQL."""
+        rows, recorded = self._records(stream, version, events, metadata)
+        current, history = project(recorded)
+        key = idempotency and {
+            "key": idempotency.key,
+            "fingerprint": idempotency.fingerprint,
+            "first_position": recorded[0].position,
+            "last_position": recorded[-1].position,
+        }
+        writes = [
+            (EVENT, rows),
+            (STATE, [current]),
+            (STATE_HISTORY, history),
+            (IDEMPOTENCY, [key] if key else []),
+        ]
+        try:
+            if self.store.postgres:
+                sql, params = _one_statement(writes, recorded[-1].position)
+                self.conn.exec_driver_sql(sql, params)
+            else:
+                for table, values in writes:
+                    if values:
+                        self.conn.execute(_upsert("sqlite", table), values)
+        except IntegrityError as exc:  # (stream, version) taken: a state row behind its stream
+            raise VersionConflict(stream, version) from exc
+        self.recorded = recorded
+        return recorded
+
+    def _records(
+        self, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[Recorded]]:
+        head = self.head
+        position, prev_hash = (head.position, head.hash) if head.position else (0, GENESIS_HASH)
+        # Time in the log never runs backwards, so "recorded by the end of a day" is a prefix of the log.
+        now = max(self.store.clock(), head.recorded_at) if head.position else self.store.clock()
+        meta = canonical_json({**metadata, "schema_version": SCHEMA_VERSION})
+        rows, recorded = [], []
+        for event in events:
+            position, version = position + 1, version + 1
+            event_id = str(uuid.uuid4())
+            data = canonical_json(event.model_dump(mode="json", exclude={"type"}))
+            hash_ = chain_hash(prev_hash, position, event_id, stream, version, event.type, data, meta, now)
+            rows.append(
+                {
+                    "position": position,
+                    "event_id": event_id,
+                    "stream": stream,
+                    "version": version,
+                    "type": event.type,
+                    "data": data,
+                    "metadata": meta,
+                    "recorded_at": now,
+                    "prev_hash": prev_hash,
+                    "hash": hash_,
+                }
+            )
+            recorded.append(Recorded(position, event_id, stream, version, now, event, json.loads(meta)))
+            prev_hash = hash_
+        return rows, recorded
+
+
+UPSERT_KEYS = {"tracker_state": ("stream",), "tracker_state_history": ("stream", "dag")}
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table) -> Any:
+    """INSERT, or for a projection table INSERT … ON CONFLICT DO UPDATE: built once per dialect and table."""
+    keys = UPSERT_KEYS.get(table.name)
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    if not keys:
+        return statement
+    changed = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
+
+
+def _one_statement(
+    writes: list[tuple[Table, list[dict[str, Any]]]], position: int
+) -> tuple[str, dict[str, Any]]:
+    """PostgreSQL: every write of an append and its NOTIFY as one statement, so one round trip."""
+    parts, params = [], {"notify": str(position)}
+    for n, (table, values) in enumerate(writes):
+        if values:
+            columns = [c.name for c in table.columns]
+            rows = ", ".join(
+                "(" + ", ".join(f"%(w{n}r{r}{c})s" for c in columns) + ")" for r in range(len(values))
+            )
+            params |= {f"w{n}r{r}{c}": value[c] for r, value in enumerate(values) for c in columns}
+            # Only our own table and column names go into the text; every value is a parameter.
+            into = f"{table.name} ({', '.join(columns)})"
+            parts.append(f"w{n} AS (INSERT INTO {into} VALUES {rows}{_on_conflict(table)})")  # noqa: S608
+    return f"WITH {', '.join(parts)} SELECT pg_notify('{NOTIFY_CHANNEL}', %(notify)s)", params
+
+
+def _on_conflict(table: Table) -> str:
+    keys = UPSERT_KEYS.get(table.name)
+    if not keys:
+        return ""
+    changed = ", ".join(f"{c.name} = EXCLUDED.{c.name}" for c in table.columns if c.name not in keys)
+    return f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changed}"

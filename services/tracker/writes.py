@@ -6,9 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tracker import projections
-from tracker.metrics import CONFLICTS
-from tracker.projections import Projector
-from tracker.store import IdempotencyMismatch, VersionConflict
 
 if TYPE_CHECKING:
     from tracker.domain import State
@@ -26,10 +23,6 @@ class PreconditionFailed(Exception):
 
 Decision = Callable[["State | None"], "list[Event]"]
 
-# Without If-Match the writer asked for no particular version: when another append wins the race, decide
-# again on the new state. Each round lets at least one writer through, so this bounds N writers per stream.
-ATTEMPTS_WITHOUT_IF_MATCH = 25
-
 
 def execute(
     store: EventStore,
@@ -39,41 +32,21 @@ def execute(
     if_match: int | None = None,
     idempotency: Idempotency | None = None,
 ) -> list[Recorded]:
-    """Decide on the current state outside the lock; the append re-checks the version under it."""
-    attempts = 1 if if_match is not None else ATTEMPTS_WITHOUT_IF_MATCH
-    for attempt in range(1, attempts + 1):
-        try:
-            recorded = _attempt(store, stream, decide, metadata, if_match, idempotency)
-        except VersionConflict:
-            CONFLICTS.labels("version").inc()
-            if attempt == attempts:
-                raise
-            continue
-        except PreconditionFailed:
-            CONFLICTS.labels("precondition").inc()
-            raise
-        except IdempotencyMismatch:
-            CONFLICTS.labels("idempotency").inc()
-            raise
-        return recorded
-    raise AssertionError("unreachable")
+    """Load the stream's state, decide and append, in one transaction under the log's lock.
 
-
-def _attempt(
-    store: EventStore,
-    stream: str,
-    decide: Decision,
-    metadata: dict[str, Any],
-    if_match: int | None,
-    idempotency: Idempotency | None,
-) -> list[Recorded]:
-    if idempotency and (earlier := store.replay(idempotency)) is not None:
-        return earlier
-    state = projections.current_one(store.engine, stream)
-    version = state.version if state else 0
-    if if_match is not None and if_match != version:
-        raise PreconditionFailed(version)
-    events = decide(state)
-    if not events:
-        return []
-    return store.append(stream, version, events, metadata, Projector(state), idempotency)
+    Deciding under the lock costs microseconds (decide is pure) and saves the round trips of a separate
+    read and a version re-check; request parsing, authorisation and rendering stay outside it."""
+    with store.transaction() as tx:
+        seen = tx.seen(stream, idempotency)
+        if seen.earlier is not None:
+            return seen.earlier
+        state = projections.parse_state(projections.kind_of(stream), seen.state) if seen.state else None
+        version = state.version if state else 0
+        if if_match is not None and if_match != version:
+            raise PreconditionFailed(version)
+        events = decide(state)
+        if not events:
+            return []
+        return tx.append(
+            stream, version, events, metadata, lambda rec: projections.rows(state, rec), idempotency
+        )

@@ -10,10 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.tracker.factories import RISICO, new_store, register_actie, report
-from tracker import projections, upcasting
-from tracker.domain import ActieState
+from tracker import projections, upcasting, writes
+from tracker.domain import ActieState, MeldVoortgang, meld
 from tracker.events import VoortgangGemeld
-from tracker.projections import Projector
 from tracker.rebuild import rebuild
 from tracker.store import Idempotency, IdempotencyMismatch, VersionConflict
 from tracker.tables import STATE, STATE_HISTORY
@@ -29,43 +28,38 @@ def test_positions_are_gap_free_and_versions_count_per_stream(tracker_url: str) 
     assert [(r.stream, r.version) for r in rows] == [("actie/a", 1), ("actie/b", 1), ("actie/a", 2)]
 
 
-def test_refuses_an_append_at_a_stale_version(tracker_url: str) -> None:
+def test_the_database_refuses_a_second_event_at_the_same_stream_version(tracker_url: str) -> None:
     store = new_store(tracker_url)
     register_actie(store)
-    state = projections.current_one(store.engine, "actie/wilderinkshoek")
+    stale = _state(store)
     report(store)
-    with pytest.raises(VersionConflict) as conflict:
-        store.append(
-            "actie/wilderinkshoek",
-            1,
-            [VoortgangGemeld(status="op_koers", voortgang=20)],
-            {},
-            Projector(state),
-        )
-    assert (conflict.value.expected, conflict.value.actual) == (1, 2)
-    assert store.head() == 2
+    event = [VoortgangGemeld(status="op_koers", voortgang=20)]
+    with pytest.raises(VersionConflict), store.transaction() as tx:
+        tx.seen("actie/wilderinkshoek")
+        tx.append("actie/wilderinkshoek", stale.version, event, {}, lambda rec: projections.rows(stale, rec))
+    assert store.head() == 2 and store.verify().ok
+
+
+def _meld(store: object, voortgang: int, key: Idempotency) -> list[object]:
+    cmd = MeldVoortgang(status="op_koers", voortgang=voortgang)
+    return writes.execute(store, "actie/wilderinkshoek", lambda s: meld(s, cmd), {}, None, key)  # type: ignore[arg-type]
 
 
 def test_the_same_idempotency_key_returns_the_first_result_and_records_once(tracker_url: str) -> None:
     store = new_store(tracker_url)
     register_actie(store)
-    key = Idempotency(key="pl:k1", fingerprint="f1")
-    event = [VoortgangGemeld(status="op_koers", voortgang=20)]
-    first = store.append("actie/wilderinkshoek", 1, event, {}, Projector(_state(store)), key)
-    again = store.append("actie/wilderinkshoek", 1, event, {}, Projector(_state(store)), key)
-    assert [r.event_id for r in again] == [r.event_id for r in first]
+    first = _meld(store, 20, Idempotency(key="pl:k1", fingerprint="f1"))
+    again = _meld(store, 20, Idempotency(key="pl:k1", fingerprint="f1"))
+    assert [r.event_id for r in again] == [r.event_id for r in first]  # type: ignore[attr-defined]
     assert store.head() == 2
 
 
 def test_an_idempotency_key_reused_for_another_request_is_refused(tracker_url: str) -> None:
     store = new_store(tracker_url)
     register_actie(store)
-    event = [VoortgangGemeld(status="op_koers", voortgang=20)]
-    store.append("actie/wilderinkshoek", 1, event, {}, Projector(_state(store)), Idempotency("pl:k", "f1"))
+    _meld(store, 20, Idempotency("pl:k", "f1"))
     with pytest.raises(IdempotencyMismatch):
-        store.append(
-            "actie/wilderinkshoek", 2, event, {}, Projector(_state(store)), Idempotency("pl:k", "f2")
-        )
+        _meld(store, 30, Idempotency("pl:k", "f2"))
     assert store.head() == 2
 
 

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from koers.problems import InvalidParam, ProblemError, problem_response
 from tracker.domain import ActieAfgesloten, ActieNietAfgesloten, ActieOnbekend, DomainError, OngeldigeMelding
+from tracker.metrics import CONFLICTS
 from tracker.store import IdempotencyMismatch, VersionConflict
 from tracker.writes import PreconditionFailed
 
@@ -19,18 +20,19 @@ def as_problem(exc: Exception) -> ProblemError:
             invalid = [InvalidParam(name=veld, code="domein", reason=reden) for veld, reden in exc.fouten]
             return ProblemError(STATUS.get(type(exc), 400), exc.detail, title=exc.title, invalid=invalid)
         case VersionConflict():
+            CONFLICTS.labels("version").inc()
             return ProblemError(
-                409,
-                f"Iemand anders was u voor: de actie staat nu op versie {exc.actual}. "
-                "Haal de actie opnieuw op en probeer het nog eens.",
+                409, "Iemand anders was u voor. Haal de actie opnieuw op en probeer het nog eens."
             )
         case PreconditionFailed():
+            CONFLICTS.labels("precondition").inc()
             return ProblemError(
                 412,
                 f"If-Match noemt een oude versie; de actie staat op versie {exc.current}.",
                 headers={"ETag": f'"{exc.current}"'},
             )
         case IdempotencyMismatch():
+            CONFLICTS.labels("idempotency").inc()
             return ProblemError(422, "Deze Idempotency-Key is al gebruikt voor een ander verzoek.")
     raise exc
 
