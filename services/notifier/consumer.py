@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("notifier.consumer")
 POSITION = Gauge("koers_notifier_feed_position", "The feed position this process last processed up to.")
+LAG_EVENTS = Gauge("koers_notifier_feed_lag_events", "Events in the log not yet processed by this process.")
+LAG_SECONDS = Gauge(
+    "koers_notifier_feed_lag_seconds", "Age of the newest processed event while behind; 0 when not."
+)
+
+
+@dataclass
+class FeedContact:
+    """When this process last heard from the feed: readiness fails when that is too long ago."""
+
+    since: float = field(default_factory=time.monotonic)
+    last: float | None = None
+
+    def silent_for(self) -> float:
+        return time.monotonic() - (self.last if self.last is not None else self.since)
 
 
 def process(engine: Engine, seen: int, page: FeedPage, now: datetime) -> bool:
@@ -54,6 +71,7 @@ async def follow(
     settings: NotifierSettings,
     clock: Callable[[], datetime],
     enqueued: Callable[[], None] = lambda: None,
+    contact: FeedContact | None = None,
 ) -> None:
     """Long-poll the feed from the checkpoint forever; back off while the tracker or the database is down."""
     token = settings.tracker_token
@@ -66,6 +84,8 @@ async def follow(
             try:
                 if await _step(client, engine, settings, clock):
                     enqueued()
+                if contact:
+                    contact.last = time.monotonic()
                 pause = 0.0
             except asyncio.CancelledError:
                 raise
@@ -86,8 +106,14 @@ async def _step(
     response = await client.get("/api/v1/events", params=params)
     response.raise_for_status()
     page = FeedPage.model_validate_json(response.content)
-    if not page.events:
-        return False
-    await anyio.to_thread.run_sync(process, engine, seen, page, clock())
-    POSITION.set(page.last_position)
-    return True
+    if page.events:
+        await anyio.to_thread.run_sync(process, engine, seen, page, clock())
+        POSITION.set(page.last_position)
+    _measure_lag(page, clock())
+    return bool(page.events)
+
+
+def _measure_lag(page: FeedPage, now: datetime) -> None:
+    behind = max(0, page.head_position - page.last_position) if page.head_position is not None else 0
+    LAG_EVENTS.set(behind)
+    LAG_SECONDS.set((now - page.events[-1].time).total_seconds() if behind and page.events else 0)

@@ -52,6 +52,7 @@ class FeedPage(BaseModel):
 
     events: list[FeedEvent]
     last_position: int
+    head_position: int | None = None  # absent from trackers older than the field
 
 
 def unreadable(event: FeedEvent) -> str | None:

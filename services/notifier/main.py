@@ -49,38 +49,58 @@ def create_app(settings: NotifierSettings | None = None, clock: Callable[[], dat
     )
     sub = api_app("Koersmonitor notifier", description, settings.base_url, [api.router])
 
+    contact = consumer.FeedContact()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         if settings.recipients:
             await anyio.to_thread.run_sync(recipients.seed, engine, settings.recipients)
         app.state.notifier = sub.state.notifier = Notifier(settings, engine, clock)
-        tasks = [asyncio.create_task(work) for work in _work(engine, settings, clock)]
+        outbox = _outbox(engine, settings, clock)
+        sending = asyncio.create_task(outbox.run())
+        tasks = [asyncio.create_task(work) for work in _work(engine, settings, clock, outbox, contact)]
         try:
             yield
         finally:
-            for task in tasks:
+            # On SIGTERM the delivery being sent finishes; what was not claimed waits for the next start.
+            outbox.stop()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(sending), settings.claim_seconds)
+            for task in [*tasks, sending]:
                 task.cancel()
-            for task in tasks:
+            for task in [*tasks, sending]:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             engine.dispose()
 
+    def feed_heard(_app: FastAPI) -> str | None:
+        silent = contact.silent_for()
+        stale = silent > settings.feed_stale_seconds
+        return f"de feed van de tracker is {silent:.0f} s niet bereikt" if stale else None
+
     ready = database_ready(lambda app: app.state.notifier.engine, MIGRATIONS)
-    return service_app("notifier", sub, lifespan, [ready], settings.max_body_bytes)
+    return service_app("notifier", sub, lifespan, [ready, feed_heard], settings.max_body_bytes)
 
 
-def _work(
-    engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]
-) -> list[Coroutine[Any, Any, None]]:
-    """What runs beside the API: the feed consumer, the outbox worker and (unless off) the planner."""
+def _outbox(engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]) -> Outbox:
     channels: dict[str, Channel] = {
         "email": MailChannel(settings),
         "webhook": WebhookChannel(settings, clock),
         "inbox": InboxChannel(engine, clock),
     }
-    outbox = Outbox(engine, channels, settings, clock)
-    work = [consumer.follow(engine, settings, clock, outbox.wake.set), outbox.run()]
+    return Outbox(engine, channels, settings, clock)
+
+
+def _work(
+    engine: Engine,
+    settings: NotifierSettings,
+    clock: Callable[[], datetime],
+    outbox: Outbox,
+    contact: consumer.FeedContact,
+) -> list[Coroutine[Any, Any, None]]:
+    """What runs beside the API and the outbox: the feed consumer and (unless off) the planner."""
+    work = [consumer.follow(engine, settings, clock, outbox.wake.set, contact)]
     if settings.planner_interval > 0:
         work.append(planner.run(engine, settings, clock))
     return work

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import anyio
-from prometheus_client import Counter
-from sqlalchemy import or_, select, update
+from prometheus_client import Counter, Gauge
+from sqlalchemy import func, or_, select, update
 
 from notifier.channels import Bezorging, Channel
 from notifier.notificatie import Notificatie, Soort
@@ -35,6 +35,10 @@ ATTEMPTS = Counter(
     "Delivery attempts by channel and outcome (sent, retry, dead).",
     ["channel", "outcome"],
 )
+DEAD = Gauge("koers_notifier_deliveries_dead", "Deliveries that gave up after their last attempt.")
+OLDEST_PENDING = Gauge(
+    "koers_notifier_outbox_oldest_pending_seconds", "Age of the oldest undelivered delivery."
+)
 BEHEER = "beheer"  # the recipient of notices about dead deliveries: NOTIFIER_BEHEER_EMAIL
 
 
@@ -52,9 +56,15 @@ class Outbox:
     worker: str = field(default_factory=lambda: str(uuid.uuid4()))
     rnd: random.Random = field(default_factory=random.Random)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    stopping: bool = False
+
+    def stop(self) -> None:
+        """Claim nothing more; the deliveries in hand are finished."""
+        self.stopping = True
+        self.wake.set()
 
     async def run(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 rows = await anyio.to_thread.run_sync(self.claim)
                 await asyncio.gather(*(self.deliver(row) for row in rows))
@@ -68,9 +78,20 @@ class Outbox:
 
     async def _idle(self) -> None:
         """Wait for the consumer's wake-up, or a poll interval: another process may have enqueued."""
+        with contextlib.suppress(Exception):  # the gauges wait for the database like everything else
+            await anyio.to_thread.run_sync(self._measure)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.wake.wait(), self.settings.outbox_poll)
         self.wake.clear()
+
+    def _measure(self) -> None:
+        with self.engine.connect() as conn:
+            dead = select(func.count()).select_from(DELIVERY).where(DELIVERY.c.status == "dead")
+            DEAD.set(conn.scalar(dead) or 0)
+            oldest = conn.scalar(
+                select(func.min(DELIVERY.c.created_at)).where(DELIVERY.c.status == "pending")
+            )
+        OLDEST_PENDING.set((self.clock() - oldest).total_seconds() if oldest else 0)
 
     def claim(self, limit: int = 20) -> list[Row[Any]]:
         """Take due deliveries for a while; SKIP LOCKED on PostgreSQL, the write lock on SQLite."""

@@ -28,6 +28,9 @@ class NotifierSettings(BaseSettings):
     webhook_allow_private: bool = Field(False, description="Webhooks naar private/loopback-adressen.")
     webhook_timeout: float = Field(10.0, description="Seconden voor een webhook-antwoord.")
     feed_wait: int = Field(25, description="Long-poll op de feed, in seconden.")
+    feed_stale_seconds: float = Field(
+        120.0, description="Niet gereed (/readyz 503) als de feed zo lang niet bereikt is, in seconden."
+    )
     feed_limit: int = Field(100, description="Events per feed-pagina, en dus per transactie.")
     feed_retry_max: float = Field(30.0, description="Langste pauze tussen pogingen als de tracker weg is.")
     retry_base: float = Field(30.0, description="Eerste pauze na een mislukte bezorging, in seconden.")

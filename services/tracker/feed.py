@@ -44,6 +44,9 @@ class CloudEvent(BaseModel):
 class FeedPage(BaseModel):
     events: list[CloudEvent]
     last_position: int = Field(description="Vraag de volgende pagina op met after=last_position.")
+    head_position: int = Field(
+        description="Nieuwste positie in het log: head_position - last_position is de achterstand."
+    )
 
 
 def cloud_event(row: Row[Any], source: str) -> CloudEvent:

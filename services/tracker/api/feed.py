@@ -41,6 +41,7 @@ async def read_feed(
             break
         await signal.wait(generation, min(left, poll))
     source = settings.base_url.rstrip("/") + "/api/v1"
-    return FeedPage(
-        events=[cloud_event(r, source) for r in rows], last_position=rows[-1].position if rows else after
-    )
+    last = rows[-1].position if rows else after
+    # A page shorter than asked reached the head when it was read; otherwise ask the log.
+    head = last if 0 < len(rows) < limit else await anyio.to_thread.run_sync(tracker.store.head)
+    return FeedPage(events=[cloud_event(r, source) for r in rows], last_position=last, head_position=head)
