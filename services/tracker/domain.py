@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from tracker.domain_errors import ActieAfgesloten, ActieNietAfgesloten, ActieOnbekend, OngeldigeMelding
 from tracker.events import (
     AFGESLOTEN,
     ZORGELIJK,
@@ -27,36 +28,6 @@ from tracker.events import (
     VoortgangGecorrigeerd,
     VoortgangGemeld,
 )
-
-# --- errors -------------------------------------------------------------------------------------------
-
-
-class DomainError(Exception):
-    """A command the domain refuses; `title` is Dutch and shown to the user."""
-
-    title = "Niet toegestaan"
-
-    def __init__(self, detail: str, fouten: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.fouten = fouten or []
-
-
-class OngeldigeMelding(DomainError):
-    title = "Ongeldige invoer"
-
-
-class ActieOnbekend(DomainError):
-    title = "Actie niet gevonden"
-
-
-class ActieAfgesloten(DomainError):
-    title = "Actie is afgesloten"
-
-
-class ActieNietAfgesloten(DomainError):
-    title = "Actie is niet afgesloten"
-
 
 # --- state ---------------------------------------------------------------------------------------------
 

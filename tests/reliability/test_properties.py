@@ -19,7 +19,6 @@ from tests.tracker.factories import actie_definitie
 from tracker import writes
 from tracker.domain import (
     CorrigeerVoortgang,
-    DomainError,
     HeropenActie,
     MeldVoortgang,
     corrigeer,
@@ -28,6 +27,7 @@ from tracker.domain import (
     meld,
     registreer,
 )
+from tracker.domain_errors import DomainError
 from tracker.events import Kpi, PortefeuillehouderDefinitie, Status
 from tracker.migrate import upgrade
 from tracker.projections import dag_of, kind_of, parse_state

@@ -8,14 +8,10 @@ import pytest
 
 from tests.tracker.factories import RISICO, T0, actie_definitie, recorded
 from tracker.domain import (
-    ActieAfgesloten,
-    ActieNietAfgesloten,
-    ActieOnbekend,
     ActieState,
     CorrigeerVoortgang,
     HeropenActie,
     MeldVoortgang,
-    OngeldigeMelding,
     OpgaveState,
     corrigeer,
     evolve,
@@ -24,6 +20,7 @@ from tracker.domain import (
     meld,
     registreer,
 )
+from tracker.domain_errors import ActieAfgesloten, ActieNietAfgesloten, ActieOnbekend, OngeldigeMelding
 from tracker.events import (
     ActieGeregistreerd,
     ActieGewijzigd,

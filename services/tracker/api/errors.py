@@ -6,7 +6,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from koers.problems import InvalidParam, ProblemError, problem_response
-from tracker.domain import ActieAfgesloten, ActieNietAfgesloten, ActieOnbekend, DomainError, OngeldigeMelding
+from tracker.domain_errors import (
+    ActieAfgesloten,
+    ActieNietAfgesloten,
+    ActieOnbekend,
+    DomainError,
+    OngeldigeMelding,
+)
 from tracker.metrics import CONFLICTS
 from tracker.store import IdempotencyMismatch, VersionConflict
 from tracker.writes import PreconditionFailed
