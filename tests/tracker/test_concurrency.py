@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -58,3 +59,19 @@ def test_twenty_concurrent_updates_without_if_match_all_land(tracker_url: str, s
     assert [r.version for r in store.read_stream("actie/wilderinkshoek")] == list(range(1, 12))
     assert store.head() == 51 + 20
     assert store.verify().ok
+
+
+def test_sigterm_lets_a_waiting_long_poll_finish_before_the_tracker_exits(
+    tracker_url: str, services: Any
+) -> None:
+    store = new_store(tracker_url)
+    load_catalogue(store, HENGELO)
+    tracker = services("tracker", {"TRACKER_DATABASE_URL": tracker_url, "TRACKER_ADMIN_TOKEN": ADMIN})
+    feed = f"{tracker.url}/api/v1/events?after={store.head()}&wait=3"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        waiting = pool.submit(httpx.get, feed, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)
+        time.sleep(0.5)  # the request is in flight
+        tracker.stop()  # SIGTERM
+        answer = waiting.result()
+    assert answer.status_code == 200 and answer.json()["events"] == []
+    assert "Application shutdown complete" in tracker.log.read_text()
