@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from tracker.catalogue.schema import Actie, Catalogue, CatalogueError, parse_catalogue
 
 HENGELO = Path(__file__).parents[1] / "services" / "tracker" / "catalogue" / "hengelo-2026.yaml"

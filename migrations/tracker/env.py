@@ -10,8 +10,12 @@ from tracker.tables import TrackerTable
 
 config = context.config
 url = config.attributes.get("database_url") or TrackerSettings().database_url
-options = {"target_metadata": TrackerTable.metadata, "version_table": "tracker_alembic_version",
-           "render_as_batch": True, "compare_type": True}
+options = {
+    "target_metadata": TrackerTable.metadata,
+    "version_table": "tracker_alembic_version",
+    "render_as_batch": True,
+    "compare_type": True,
+}
 
 if context.is_offline_mode():
     context.configure(url=url, literal_binds=True, **options)
