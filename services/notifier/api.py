@@ -89,7 +89,7 @@ def _check_webhook(settings: NotifierSettings, url: str | None) -> None:
     "/portefeuillehouders/{portefeuillehouder}/inbox-token",
     status_code=201,
     tags=["voorkeuren"],
-    responses=problems(401, 403),
+    responses=problems(401, 403, 404),
 )
 def post_inbox_token(notifier: NotifierDep, caller: CallerDep, portefeuillehouder: str) -> InboxToken:
     """Maak een nieuw inbox-token (het oude vervalt); het geheim wordt alleen nu getoond."""
@@ -99,7 +99,7 @@ def post_inbox_token(notifier: NotifierDep, caller: CallerDep, portefeuillehoude
     )
 
 
-@router.get("/inbox/{portefeuillehouder}", tags=["inbox"], responses=problems(400, 401, 403))
+@router.get("/inbox/{portefeuillehouder}", tags=["inbox"], responses=problems(400, 401, 403, 404))
 def get_inbox(
     notifier: NotifierDep,
     caller: CallerDep,
@@ -157,7 +157,7 @@ async def get_deliveries(
     "/deliveries/{delivery_id}/opnieuw",
     status_code=202,
     tags=["bezorging"],
-    responses=problems(401, 403, 409),
+    responses=problems(401, 403, 404, 409),
 )
 def post_opnieuw(notifier: NotifierDep, caller: CallerDep, delivery_id: str) -> Response:
     """Zet een dode bezorging opnieuw in de rij."""

@@ -52,12 +52,12 @@ def _headers(store: EventStore, role: str) -> dict[str, str]:
 FRAMING = {"content-length", "transfer-encoding", "host", "connection"}
 
 
-def _aimed(case: Case, actie: str | None) -> Case:
+def _aimed(case: Case, target: str | None, parameter: str) -> Case:
     for name in [k for k in case.headers or {} if k.lower() in FRAMING]:
         del case.headers[name]
-    # Random path ids almost never name an actie; most cases aim at a real one (own or other).
-    if actie and case.path_parameters and "actie_id" in case.path_parameters:
-        case.path_parameters["actie_id"] = actie
+    # Random path ids almost never name a real thing; most cases aim at one (own or other).
+    if target and case.path_parameters and parameter in case.path_parameters:
+        case.path_parameters[parameter] = target
     return case
 
 
@@ -67,7 +67,15 @@ def check_problem_json(case: Case, response: Any) -> None:
         assert content_type.startswith("application/problem+json"), (case.method, case.path, content_type)
 
 
-def fuzz(url: str, headers: dict[str, str], examples: int) -> None:
+def fuzz(
+    url: str,
+    headers: dict[str, str],
+    examples: int,
+    targets: tuple[str, list[str]] = ("actie_id", REAL_ACTIES),
+    counted: Counter[str] = CASES,
+) -> None:
+    """Every operation of the service at `url`, positive and negative cases, as the caller `headers` says."""
+    parameter, real = targets
     schema = schemathesis.openapi.from_url(f"{url}/api/v1/openapi.json")
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result  # the document itself must be valid
@@ -83,16 +91,16 @@ def fuzz(url: str, headers: dict[str, str], examples: int) -> None:
             suppress_health_check=list(HealthCheck),
             database=None,
         )
-        @given(case=cases, actie=st.sampled_from([None, *REAL_ACTIES]))
-        def run(case: Case, actie: str | None) -> None:
-            case = _aimed(case, actie)
+        @given(case=cases, target=st.sampled_from([None, *real]))
+        def run(case: Case, target: str | None) -> None:
+            case = _aimed(case, target, parameter)
             response = case.call(base_url=f"{url}/api/v1", headers=headers, timeout=30)
             case.validate_response(response, checks=CHECKS, headers=headers)
             check_problem_json(case, response)
-            CASES[f"{response.status_code // 100}xx"] += 1
+            counted[f"{response.status_code // 100}xx"] += 1
 
         run()
-        CASES["operations"] += 1
+        counted["operations"] += 1
 
 
 @pytest.fixture(scope="module", autouse=True)
