@@ -10,16 +10,13 @@ from typing import TYPE_CHECKING, Any
 from bench import tracker_db
 from bench.server import TrackerProcess
 from bench.timing import Budget, Result
-from tracker import writes
 from tracker.auth import NewToken, Rol, create_token
-from tracker.domain import meld
 from tracker.store import utcnow
 
 if TYPE_CHECKING:
     from bench.scratch import Scratch
 
 CLIENTS = 4
-SEED_BATCH = 500
 
 
 def run_append(scratch: Scratch, backend: str, budget: Budget) -> list[Result]:
@@ -47,26 +44,13 @@ def run_append(scratch: Scratch, backend: str, budget: Budget) -> list[Result]:
 
 def run_feed(scratch: Scratch, backend: str, budget: Budget, seed: int) -> list[Result]:
     db = tracker_db.prepare(scratch.url(backend, "feed"))
-    _seed(db, seed)
+    tracker_db.seed(db, seed)
     db.close()
     with TrackerProcess(db.url, scratch.folder / f"tracker-feed-{backend}.log") as tracker:
         events = Budget(count=budget.count * 100, seconds=budget.seconds, warmup=0)  # counted in events
         figures = load("feed", tracker.url, tracker.admin_token, events, "--page", "1000")
     note = f"GET /api/v1/events?limit=1000 over a log of {seed:,} events, one client, beheer token"
     return [_result("HTTP feed read", backend, "events/s", figures, note)]
-
-
-def _seed(db: tracker_db.TrackerDb, events: int) -> None:
-    """Fill the log through the store, many updates per transaction: the feed bench needs a long log."""
-    done = 0
-    while done < events:
-        n = min(SEED_BATCH, events - done)
-        cmds = [tracker_db.update_command(done + k) for k in range(n)]
-        stream = f"actie/{db.acties[(done // SEED_BATCH) % len(db.acties)]}"
-        writes.execute(
-            db.store, stream, lambda s, cmds=cmds: [e for c in cmds for e in meld(s, c)], tracker_db.META
-        )
-        done += n
 
 
 def load(mode: str, url: str, token: str, budget: Budget, *extra: str) -> dict[str, Any]:

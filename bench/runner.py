@@ -1,4 +1,4 @@
-"""`python -m bench [all|store|http|feed|anchor|raw|profile …] [--quick]`: run, print, record."""
+"""`python -m bench [all|profile|<bench> …] [--quick]`: run the benches, print the tables, record JSON."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bench import anchor, deps, http_benches, machine, raw, report, store_append
+from bench import alert, anchor, dashboard, deps, http_benches, machine, raw, report, store_append
 from bench.scratch import BACKENDS, Scratch, postgres_reachable
 from bench.timing import Budget, Result
 
@@ -23,6 +23,8 @@ BUDGETS = {
     "full": Budget(count=50_000, seconds=20.0, warmup=50),
 }
 FEED_SEED = {"quick": 2_000, "full": 50_000}
+ALERT_UPDATES = {"quick": 6, "full": 600}  # half are risico: 300 alerts timed in full mode
+DASHBOARD_LOG = {"quick": 20_000, "full": 1_000_000}
 Bench = Callable[[Scratch, str, Budget, str], list[Result]]
 BENCHES: dict[str, Bench] = {
     "store": lambda s, b, budget, _m: store_append.run(s, b, budget),
@@ -30,6 +32,8 @@ BENCHES: dict[str, Bench] = {
     "feed": lambda s, b, budget, mode: http_benches.run_feed(s, b, budget, FEED_SEED[mode]),
     "anchor": lambda s, b, budget, _m: anchor.run(s, b, budget),
     "raw": lambda s, b, budget, _m: raw.run(s, b, budget),
+    "alert": lambda s, b, _budget, mode: alert.run(s, b, ALERT_UPDATES[mode]),
+    "dashboard": lambda s, b, _budget, mode: dashboard.run(s, b, DASHBOARD_LOG[mode], mode == "quick"),
 }
 
 
@@ -68,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         deps.ensure(deps.ANCHOR)
     console = Console(width=None if sys.stdout.isatty() else 140)
     load_before = [round(x, 2) for x in os.getloadavg()]
+    started = datetime.now(UTC)
     results = run(names, backends, mode, console)
     ratio_rows = report.ratios(results)
     report.print_tables(results, ratio_rows, console)
-    started = datetime.now(UTC)
     out = args.out or RESULTS / f"{started:%Y%m%dT%H%M%SZ}-{mode}.json"
     header = {
         "recorded_at": started.isoformat(),

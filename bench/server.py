@@ -1,4 +1,4 @@
-"""A tracker as a real process (`python -m tracker serve`) on a free loopback port, stopped after."""
+"""Services as real processes (`python -m <service> serve`) on a free loopback port, stopped after."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import TracebackType
 
 HOST = "127.0.0.1"
 
@@ -22,22 +25,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class TrackerProcess:
-    def __init__(self, database_url: str, log: Path) -> None:
-        self.database_url, self.log = database_url, log
-        self.admin_token = secrets.token_urlsafe(24)
+class Service:
+    """One service process; entering waits until `ready_path` answers 200, leaving stops it."""
+
+    def __init__(self, module: str, env: dict[str, str], log: Path, ready_path: str = "/readyz") -> None:
+        self.module, self.env, self.log, self.ready_path = module, env, log, ready_path
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
 
-    def __enter__(self) -> TrackerProcess:
-        env = os.environ | {
-            "TRACKER_DATABASE_URL": self.database_url,
-            "TRACKER_ADMIN_TOKEN": self.admin_token,
-            "TRACKER_WRITE_RATE_PER_MINUTE": "0",  # capacity is measured, not the per-token write policy
-        }
-        command = [sys.executable, "-m", "tracker", "serve", "--host", HOST, "--port", str(self.port)]
+    def __enter__(self) -> Service:
+        command = [sys.executable, "-m", self.module, "serve", "--host", HOST, "--port", str(self.port)]
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, env=os.environ | self.env, stdout=out, stderr=subprocess.STDOUT
+            )
         self._wait_ready(60.0)
         return self
 
@@ -55,12 +56,30 @@ class TrackerProcess:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"tracker exited with {self.process.returncode}; see {self.log}")
+                raise RuntimeError(f"{self.module} exited with {self.process.returncode}; see {self.log}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200:
+                if httpx.get(self.url + self.ready_path, timeout=1.0).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
         self.__exit__(None, None, None)
-        raise RuntimeError(f"tracker not ready after {seconds:.0f} s; see {self.log}")
+        raise RuntimeError(f"{self.module} not ready after {seconds:.0f} s; see {self.log}")
+
+
+class TrackerProcess(Service):
+    """The tracker with a fresh beheer token and no per-token write limit."""
+
+    def __init__(self, database_url: str, log: Path) -> None:
+        self.database_url = database_url
+        self.admin_token = secrets.token_urlsafe(24)
+        env = {
+            "TRACKER_DATABASE_URL": database_url,
+            "TRACKER_ADMIN_TOKEN": self.admin_token,
+            "TRACKER_WRITE_RATE_PER_MINUTE": "0",  # capacity is measured, not the per-token write policy
+        }
+        super().__init__("tracker", env, log)
+
+    def __enter__(self) -> TrackerProcess:
+        super().__enter__()
+        return self

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from koers.db import make_engine
+from tracker import writes
 from tracker.catalogue.loader import load_catalogue
 from tracker.catalogue.schema import parse_catalogue
-from tracker.domain import MeldVoortgang
+from tracker.domain import MeldVoortgang, meld
 from tracker.migrate import upgrade
 from tracker.settings import HENGELO
-from tracker.store import EventStore
+from tracker.store import EventStore, utcnow
 
 META: dict[str, Any] = {"actor": "bench", "correlation_id": None, "idempotency_key": None}
+SEED_BATCH = 500
 
 
 @dataclass
@@ -26,9 +30,22 @@ class TrackerDb:
         self.store.engine.dispose()
 
 
-def prepare(url: str) -> TrackerDb:
+class Calendar:
+    """A clock the seeder moves through a span, so that a long log also has a long per-day history."""
+
+    def __init__(self, start: datetime, end: datetime) -> None:
+        self.start, self.end, self.now = start, end, start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def at(self, fraction: float) -> None:
+        self.now = self.start + (self.end - self.start) * fraction
+
+
+def prepare(url: str, clock: Callable[[], datetime] = utcnow) -> TrackerDb:
     upgrade(url)
-    store = EventStore(make_engine(url))
+    store = EventStore(make_engine(url), clock)
     load_catalogue(store, HENGELO)
     return TrackerDb(url, store, [actie.id for actie in parse_catalogue(HENGELO).acties])
 
@@ -49,3 +66,16 @@ def update_body(i: int) -> dict[str, Any]:
 
 def update_command(i: int) -> MeldVoortgang:
     return MeldVoortgang.model_validate(update_body(i))
+
+
+def seed(db: TrackerDb, events: int, calendar: Calendar | None = None) -> None:
+    """Fill the log through the store, many updates per transaction, spread over the acties in turn."""
+    done = 0
+    while done < events:
+        if calendar:
+            calendar.at(done / events)
+        n = min(SEED_BATCH, events - done)
+        cmds = [update_command(done + k) for k in range(n)]
+        stream = f"actie/{db.acties[(done // SEED_BATCH) % len(db.acties)]}"
+        writes.execute(db.store, stream, lambda s, cmds=cmds: [e for c in cmds for e in meld(s, c)], META)
+        done += n

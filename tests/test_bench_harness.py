@@ -21,6 +21,12 @@ BENCHES = {
     "eventsourcing read log",
     "raw INSERT+COMMIT",
     "raw read log",
+    "alert mail",
+    "alert webhook",
+    "dashboard overview",
+    "dashboard overview @peildatum",
+    "dashboard actie",
+    "dashboard actie @peildatum",
 }
 
 
