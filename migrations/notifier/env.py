@@ -1,26 +1,11 @@
 """Alembic environment of the notifier: URL from NOTIFIER_DATABASE_URL, its own version table."""
 
-from __future__ import annotations
-
 from alembic import context
 
-from koers.db import make_engine
+from koers.service import run_alembic_env
 from notifier.settings import NotifierSettings
 from notifier.tables import NotifierTable
 
-config = context.config
-url = config.attributes.get("database_url") or NotifierSettings().database_url
-options = {"target_metadata": NotifierTable.metadata, "version_table": "notifier_alembic_version",
-           "render_as_batch": True, "compare_type": True}  # fmt: skip
-
-if context.is_offline_mode():
-    context.configure(url=url, literal_binds=True, **options)
-    with context.begin_transaction():
-        context.run_migrations()
-else:
-    engine = make_engine(url)
-    with engine.connect() as connection:
-        context.configure(connection=connection, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+run_alembic_env(
+    context, NotifierTable.metadata, "notifier_alembic_version", lambda: NotifierSettings().database_url
+)

@@ -12,6 +12,14 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.types import TypeDecorator
 
 WRITE_LOCK = "koers_write_lock"
+# Constraint and index names that Alembic can compare and both databases accept.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 def sqlalchemy_url(url: str) -> str:

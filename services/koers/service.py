@@ -13,9 +13,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, MetaData, text
 from starlette.responses import Response
 
+from koers.db import make_engine
 from koers.http import RequestGuard
 from koers.observability import metrics_response
 from koers.openapi import nl_openapi
@@ -54,6 +55,30 @@ class Migrations:
             if current == heads
             else f"database op {sorted(current) or 'leeg'}, nieuwste is {sorted(heads)}"
         )
+
+
+def run_alembic_env(
+    context: Any, metadata: MetaData, version_table: str, default_url: Callable[[], str]
+) -> None:
+    """The body of each service's migrations/<service>/env.py: its metadata, its own version table."""
+    url = context.config.attributes.get("database_url") or default_url()
+    options = {
+        "target_metadata": metadata,
+        "version_table": version_table,
+        "render_as_batch": True,
+        "compare_type": True,
+    }
+    if context.is_offline_mode():
+        context.configure(url=url, literal_binds=True, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(connection=connection, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
 
 
 def api_app(title: str, description: str, base_url: str, routers: Iterable[APIRouter]) -> FastAPI:

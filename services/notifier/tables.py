@@ -7,15 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Date, Index, MetaData, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from koers.db import UTCDateTime
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from koers.db import NAMING_CONVENTION, UTCDateTime
 
 
 class NotifierTable(SQLModel):

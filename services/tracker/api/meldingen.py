@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
+from pydantic import BaseModel
 
 from koers.observability import correlation_id
 from koers.problems import ProblemError, problems
@@ -33,132 +35,80 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", description='De versie 
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
 
 
-@router.post("/acties/{actie_id}/updates", status_code=201, responses=WRITE_PROBLEMS)
-def post_update(
+@dataclass
+class Schrijven:
+    """A write to one actie by one caller, authorised and within its limit; what every write route shares."""
+
+    tracker: Tracker
+    principal: Principal
+    request: Request
+    response: Response
+    actie_id: str
+    key: str | None
+    if_match: str | None
+
+    def record(self, body: BaseModel, decide: Decision) -> RecordedEvent:
+        meta = {
+            "actor": self.principal.id,
+            "correlation_id": correlation_id.get(),
+            "idempotency_key": self.key,
+        }
+        stream = stream_of("actie", self.actie_id)
+        recorded = writes.execute(
+            self.tracker.store, stream, decide, meta, _version(self.if_match), self._idempotency(body)
+        )
+        event = recorded[-1]
+        self.response.headers["ETag"] = f'"{event.version}"'
+        self.response.headers["Location"] = f"/api/v1/acties/{self.actie_id}/events/{event.event_id}"
+        return recorded_event(event)
+
+    def _idempotency(self, body: BaseModel) -> Idempotency | None:
+        if self.key is None:
+            return None
+        request = [self.request.method, self.request.url.path, body.model_dump(mode="json")]
+        fingerprint = hashlib.sha256(canonical_json(request).encode()).hexdigest()
+        return Idempotency(key=f"{self.principal.id}:{self.key}", fingerprint=fingerprint)
+
+
+def schrijven(
     tracker: TrackerDep,
     principal: PrincipalDep,
     request: Request,
     response: Response,
     actie_id: str,
-    body: MeldVoortgang,
     idempotency_key: IdempotencyKey = None,
     if_match: IfMatch = None,
-) -> RecordedEvent:
-    """Meld de status en voortgang van een actie."""
-    return _write(
-        tracker,
-        principal,
-        request,
-        response,
-        actie_id,
-        body.model_dump(mode="json"),
-        lambda state: meld(state, body),
-        idempotency_key,
-        if_match,
-    )
-
-
-@router.post("/acties/{actie_id}/correcties", status_code=201, responses=WRITE_PROBLEMS)
-def post_correctie(
-    tracker: TrackerDep,
-    principal: PrincipalDep,
-    request: Request,
-    response: Response,
-    actie_id: str,
-    body: CorrigeerVoortgang,
-    idempotency_key: IdempotencyKey = None,
-    if_match: IfMatch = None,
-) -> RecordedEvent:
-    """Corrigeer een eerdere melding; het origineel blijft zichtbaar in de geschiedenis."""
-    authorize_write(principal, actie_id)
-    doel = tracker.store.get(body.corrigeert)
-    return _write(
-        tracker,
-        principal,
-        request,
-        response,
-        actie_id,
-        body.model_dump(mode="json"),
-        lambda state: corrigeer(state, body, doel),
-        idempotency_key,
-        if_match,
-    )
-
-
-@router.post("/acties/{actie_id}/heropen", status_code=201, responses=WRITE_PROBLEMS)
-def post_heropen(
-    tracker: TrackerDep,
-    principal: PrincipalDep,
-    request: Request,
-    response: Response,
-    actie_id: str,
-    body: HeropenActie,
-    idempotency_key: IdempotencyKey = None,
-    if_match: IfMatch = None,
-) -> RecordedEvent:
-    """Heropen een afgeronde of gestopte actie, met de reden."""
-    return _write(
-        tracker,
-        principal,
-        request,
-        response,
-        actie_id,
-        body.model_dump(mode="json"),
-        lambda state: heropen(state, body),
-        idempotency_key,
-        if_match,
-    )
-
-
-def authorize_write(principal: Principal, actie_id: str) -> None:
+) -> Schrijven:
+    # A dependency runs before the body is read: a refused caller costs no validation.
     require(
         principal, may_write(principal, actie_id), f"Dit token mag niet schrijven naar actie '{actie_id}'."
     )
-
-
-def _within_limit(tracker: Tracker, principal: Principal) -> None:
     if wait := tracker.write_limit.take(principal.id):
         headers = {"Retry-After": retry_after(wait)}
         raise ProblemError(429, "Dit token schrijft te vaak; probeer het zo opnieuw.", headers=headers)
+    return Schrijven(tracker, principal, request, response, actie_id, idempotency_key, if_match)
 
 
-def _write(
-    tracker: Tracker,
-    principal: Principal,
-    request: Request,
-    response: Response,
-    actie_id: str,
-    body: dict[str, Any],
-    decide: Decision,
-    key: str | None,
-    if_match: str | None,
-) -> RecordedEvent:
-    authorize_write(principal, actie_id)
-    _within_limit(tracker, principal)
-    meta = {"actor": principal.id, "correlation_id": correlation_id.get(), "idempotency_key": key}
-    recorded = writes.execute(
-        tracker.store,
-        stream_of("actie", actie_id),
-        decide,
-        meta,
-        _version(if_match),
-        _idempotency(principal, request, body, key),
-    )
-    event = recorded[-1]
-    response.headers["ETag"] = f'"{event.version}"'
-    response.headers["Location"] = f"/api/v1/acties/{actie_id}/events/{event.event_id}"
-    return recorded_event(event)
+SchrijvenDep = Annotated[Schrijven, Depends(schrijven)]
 
 
-def _idempotency(
-    principal: Principal, request: Request, body: dict[str, Any], key: str | None
-) -> Idempotency | None:
-    if key is None:
-        return None
-    fingerprint = hashlib.sha256(
-        canonical_json([request.method, request.url.path, body]).encode()
-    ).hexdigest()
-    return Idempotency(key=f"{principal.id}:{key}", fingerprint=fingerprint)
+@router.post("/acties/{actie_id}/updates", status_code=201, responses=WRITE_PROBLEMS)
+def post_update(write: SchrijvenDep, body: MeldVoortgang) -> RecordedEvent:
+    """Meld de status en voortgang van een actie."""
+    return write.record(body, lambda state: meld(state, body))
+
+
+@router.post("/acties/{actie_id}/correcties", status_code=201, responses=WRITE_PROBLEMS)
+def post_correctie(write: SchrijvenDep, body: CorrigeerVoortgang) -> RecordedEvent:
+    """Corrigeer een eerdere melding; het origineel blijft zichtbaar in de geschiedenis."""
+    doel = write.tracker.store.get(body.corrigeert)
+    return write.record(body, lambda state: corrigeer(state, body, doel))
+
+
+@router.post("/acties/{actie_id}/heropen", status_code=201, responses=WRITE_PROBLEMS)
+def post_heropen(write: SchrijvenDep, body: HeropenActie) -> RecordedEvent:
+    """Heropen een afgeronde of gestopte actie, met de reden."""
+    return write.record(body, lambda state: heropen(state, body))
 
 
 def _version(if_match: str | None) -> int | None:
