@@ -9,8 +9,8 @@ from typing import Any
 
 from koers.db import make_engine
 from tracker import writes
+from tracker.catalogue.bestand import parse_catalogue
 from tracker.catalogue.loader import load_catalogue
-from tracker.catalogue.schema import parse_catalogue
 from tracker.domain import MeldVoortgang, meld
 from tracker.migrate import upgrade
 from tracker.settings import HENGELO

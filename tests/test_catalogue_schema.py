@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.catalogue.schema import Actie, Catalogue, CatalogueError, parse_catalogue
+from tracker.catalogue.bestand import CatalogueError, parse_catalogue
+from tracker.catalogue.schema import Actie, Catalogue
 
 HENGELO = Path(__file__).parents[1] / "services" / "tracker" / "catalogue" / "hengelo-2026.yaml"
 

@@ -53,8 +53,8 @@ def migrate() -> None:
 @app.command("load-catalogue")
 def load_catalogue_command() -> None:
     """Register the agenda in TRACKER_CATALOGUE as events (only what is new or changed)."""
+    from tracker.catalogue.bestand import CatalogueError
     from tracker.catalogue.loader import load_catalogue
-    from tracker.catalogue.schema import CatalogueError
 
     settings = TrackerSettings()
     try:

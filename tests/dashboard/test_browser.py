@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import ROOT, Databases, Service
 from tests.dashboard.conftest import Agenda, Klok
-from tracker.catalogue.schema import parse_catalogue
+from tracker.catalogue.bestand import parse_catalogue
 from tracker.migrate import upgrade
 from tracker.projections import dag_of
 from tracker.settings import HENGELO

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from koers.db import make_engine
 from tracker import projections
+from tracker.catalogue.bestand import CatalogueError, parse_catalogue
 from tracker.catalogue.loader import definitions, load_catalogue
-from tracker.catalogue.schema import CatalogueError, parse_catalogue
 from tracker.migrate import upgrade
 from tracker.settings import HENGELO
 from tracker.store import EventStore

@@ -8,8 +8,8 @@ import pytest
 
 from tests.tracker.conftest import ADMIN, Api
 from tests.tracker.factories import new_store
+from tracker.catalogue.bestand import CatalogueError
 from tracker.catalogue.loader import load_catalogue
-from tracker.catalogue.schema import CatalogueError
 from tracker.settings import HENGELO
 
 if TYPE_CHECKING:

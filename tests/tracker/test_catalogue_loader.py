@@ -10,8 +10,8 @@ import yaml
 
 from tests.tracker.factories import new_store
 from tracker import projections
+from tracker.catalogue.bestand import CatalogueError
 from tracker.catalogue.loader import load_catalogue
-from tracker.catalogue.schema import CatalogueError
 from tracker.domain import ActieState
 from tracker.settings import HENGELO
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tracker import writes
-from tracker.catalogue.schema import Catalogue, parse_catalogue
+from tracker.catalogue.bestand import parse_catalogue
+from tracker.catalogue.schema import Catalogue
 from tracker.domain import Definitie, registreer, stream_of
 from tracker.events import ActieDefinitie, OpgaveDefinitie, PortefeuillehouderDefinitie
 
