@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from typing import TYPE_CHECKING
-
-import httpx
 
 if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+from koers.processes import HOST, free_port, wait_ready
 
 
 class Service:
@@ -53,18 +43,9 @@ class Service:
             self.process.wait(timeout=5)
 
     def _wait_ready(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.module} exited with {self.process.returncode}; see {self.log}")
-            try:
-                if httpx.get(self.url + self.ready_path, timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.__exit__(None, None, None)
-        raise RuntimeError(f"{self.module} not ready after {seconds:.0f} s; see {self.log}")
+        if reason := wait_ready(self.url + self.ready_path, self.process, seconds):
+            self.__exit__(None, None, None)
+            raise RuntimeError(f"{self.module} {reason}; see {self.log}")
 
 
 class TrackerProcess(Service):

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
+
+from koers.processes import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("KOERS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -122,12 +121,6 @@ def tracker_url(databases: Databases, backend: str) -> str:
 # --- real processes ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Service:
     """A service started as a real process (`python -m <cli> serve`), stopped at the end of the test."""
 
@@ -152,17 +145,9 @@ class Service:
             self.process = subprocess.Popen(
                 command, env={**os.environ, **self.env}, stdout=log, stderr=log, cwd=ROOT
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.module} exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(self.url + ready_path, timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.module} did not become ready:\n{self.log.read_text()[-3000:]}")
+        if reason := wait_ready(self.url + ready_path, self.process, timeout):
+            raise RuntimeError(f"{self.module} {reason}:\n{self.log.read_text()[-3000:]}")
+        return self
 
     def kill(self) -> None:
         """SIGKILL: no goodbye, like a crash."""

@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from koers.db import make_engine
+from koers.processes import wait_ready
 from notifier.migrate import upgrade as upgrade_notifier
 from notifier.settings import NotifierSettings
 from tracker.auth import NewToken, Rol, create_token
@@ -25,14 +24,8 @@ EXAMPLE_RECIPIENTS = Path(__file__).resolve().parents[1] / "notifier" / "recipie
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not come up; see the log above")
+    if reason := wait_ready(url, process, timeout):
+        raise SystemExit(f"{url} did not come up ({reason}); see the log above")
 
 
 def main() -> None:

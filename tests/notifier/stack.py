@@ -16,7 +16,8 @@ import httpx
 from aiosmtpd.controller import Controller
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from tests.conftest import Service, free_port
+from koers.processes import free_port
+from tests.conftest import Service
 
 ADMIN = "notifier-test-admin"
 TRACKER_ADMIN = "tracker-test-admin"

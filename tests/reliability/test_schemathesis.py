@@ -123,25 +123,21 @@ def _tracker(tracker_url: str, services: Any) -> tuple[Any, EventStore]:
     return services("tracker", env), store
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
+# The short run on every CI run; the long one, on both databases, with --run-slow.
+RUNS = [
+    pytest.param("sqlite", 25, id="sqlite-25"),
+    pytest.param("sqlite", 150, id="sqlite-150", marks=pytest.mark.slow),
+    pytest.param("postgresql", 150, id="postgresql-150", marks=[pytest.mark.slow, pytest.mark.postgres]),
+]
+
+
+@pytest.mark.parametrize(("backend", "examples"), RUNS)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_operation_answers_as_documented_for_every_role(
-    tracker_url: str, services: Any, role: str
+    tracker_url: str, services: Any, role: str, examples: int
 ) -> None:
     tracker, store = _tracker(tracker_url, services)
-    fuzz(tracker.url, _headers(store, role), examples=25)
-    assert tracker.process.poll() is None
-    assert store.verify().ok
-    store.engine.dispose()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("role", ROLES)
-def test_many_cases_per_operation_answer_as_documented_for_every_role_on_both_databases(
-    tracker_url: str, services: Any, role: str
-) -> None:
-    tracker, store = _tracker(tracker_url, services)
-    fuzz(tracker.url, _headers(store, role), examples=150)
+    fuzz(tracker.url, _headers(store, role), examples=examples)
     assert tracker.process.poll() is None
     assert store.verify().ok
     store.engine.dispose()

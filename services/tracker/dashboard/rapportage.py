@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tracker.dashboard import statussen
@@ -15,6 +16,7 @@ from tracker.dashboard.pagina import SECURITY_HEADERS, moment, render, tracker_o
 from tracker.dashboard.sessie import LezerDep
 from tracker.dashboard.stand import Stand, stand
 from tracker.projections import dag_of
+from tracker.reads import Moment
 from tracker.voortgang import ActieView
 
 router = APIRouter(include_in_schema=False)
@@ -59,48 +61,58 @@ def rijen(nu: Stand, opgaven: list[str], status: str | None, holder: str | None)
     return [[waarde(a, nu) for _, waarde in KOLOMMEN] for a in acties]
 
 
-@router.get("/rapportage")
-def rapportage(
+@dataclass(frozen=True)
+class Rapport:
+    """The chosen report: the same rows on the page and in the CSV, so they cannot differ."""
+
+    when: Moment
+    stand: Stand
+    gekozen: list[str]
+    status: str | None
+    portefeuillehouder: str | None
+
+    @property
+    def tabel(self) -> list[list[object]]:
+        return rijen(self.stand, self.gekozen, self.status, self.portefeuillehouder)
+
+
+def rapport(
     request: Request,
     _: LezerDep,
     opgave: Opgaven = None,
     status: str | None = None,
     portefeuillehouder: str | None = None,
     peildatum: str | None = None,
-) -> HTMLResponse:
-    """De zelf samengestelde rapportage."""
+) -> Rapport:
     when = moment(request, peildatum)
-    nu = stand(tracker_of(request).engine, when)
-    gekozen = opgave or []
+    return Rapport(when, stand(tracker_of(request).engine, when), opgave or [], status, portefeuillehouder)
+
+
+RapportDep = Annotated[Rapport, Depends(rapport)]
+
+
+@router.get("/rapportage")
+def rapportage(request: Request, r: RapportDep) -> HTMLResponse:
+    """De zelf samengestelde rapportage."""
     return render(
         request,
         "rapportage.html",
-        peildatum=when.peildatum,
-        stand=nu,
-        gekozen=gekozen,
-        filter={"status": status, "portefeuillehouder": portefeuillehouder},
+        peildatum=r.when.peildatum,
+        stand=r.stand,
+        gekozen=r.gekozen,
+        filter={"status": r.status, "portefeuillehouder": r.portefeuillehouder},
         kop=[k for k, _ in KOLOMMEN],
-        rijen=rijen(nu, gekozen, status, portefeuillehouder),
+        rijen=r.tabel,
         csv_query=request.url.query,
     )
 
 
 @router.get("/rapportage.csv")
-def rapportage_csv(
-    request: Request,
-    _: LezerDep,
-    opgave: Opgaven = None,
-    status: str | None = None,
-    portefeuillehouder: str | None = None,
-    peildatum: str | None = None,
-) -> Response:
+def rapportage_csv(r: RapportDep) -> Response:
     """Dezelfde rapportage als CSV."""
-    when = moment(request, peildatum)
-    nu = stand(tracker_of(request).engine, when)
-    tekst = csv_tekst([k for k, _ in KOLOMMEN], rijen(nu, opgave or [], status, portefeuillehouder))
-    naam = f"rapportage-{when.peildatum or when.now.date()}.csv"
+    naam = f"rapportage-{r.when.peildatum or r.when.now.date()}.csv"
     return Response(
-        tekst,
+        csv_tekst([k for k, _ in KOLOMMEN], r.tabel),
         media_type="text/csv; charset=utf-8",
         headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{naam}"'},
     )
