@@ -18,6 +18,7 @@ EVENT_TYPES = frozenset(
         "ActieGeregistreerd",
         "ActieGewijzigd",
         "VoortgangGemeld",
+        "VoortgangGeimporteerd",
         "VoortgangGecorrigeerd",
         "ActieHeropend",
     }

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from notifier.feed import FeedEvent
 
 ZORGELIJK = frozenset({"risico", "vertraagd"})
 AFGESLOTEN = frozenset({"afgerond", "gestopt"})
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # a peildatum in the feed is a day in Hengelo
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,9 @@ def _gemeld(actie: Actie, event: FeedEvent) -> Actie:
     match event.event_type:
         case "VoortgangGemeld":
             return dataclasses.replace(_cijfers(actie, data), melding_id=event.id, gemeld_at=event.time)
+        case "VoortgangGeimporteerd":  # history: its day is the peildatum, and no rule alerts on it
+            gemeld_at = datetime.combine(date.fromisoformat(data["peildatum"]), time(12), AMSTERDAM)
+            return dataclasses.replace(_cijfers(actie, data), melding_id=event.id, gemeld_at=gemeld_at)
         case "VoortgangGecorrigeerd" if data["corrigeert"] == actie.melding_id:
             return _cijfers(actie, data)
         case "ActieHeropend":

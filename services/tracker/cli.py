@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -73,11 +76,53 @@ def rebuild() -> None:
     from tracker.rebuild import rebuild as replay
 
     store = _store()
-    columns = (TextColumn("herbouw"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task("rebuild", total=store.head())
-        count = replay(store, lambda n: progress.advance(task, n))
+    with _progress("herbouw", store.head()) as advance:
+        count = replay(store, advance)
     console.print(f"{count} events opnieuw verwerkt")
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _lines(path: Path) -> int:
+    """Data lines in a CSV file, for the progress bar (a quoted line break counts once too many)."""
+    with path.open("rb") as handle:
+        return max(0, sum(1 for _ in handle) - 1)
+
+
+@app.command("import")
+def import_command(
+    bestand: Annotated[Path, typer.Argument(help="CSV met eerdere meldingen (kolommen: zie docs).")],
+) -> None:
+    """Take earlier status updates (a Burap spreadsheet as CSV) into the log: all lines or none."""
+    from tracker.geschiedenis.bestand import BestandOnbruikbaar
+    from tracker.geschiedenis.importeren import ImportGeweigerd, importeer_bestand
+    from tracker.projections import dag_of
+
+    store = _store()
+    metadata = {"actor": "import", "correlation_id": None, "bron": bestand.name}
+    try:
+        with _progress("import", _lines(bestand)) as advance:
+            result = importeer_bestand(store, bestand, dag_of(utcnow()), metadata, advance)
+    except (BestandOnbruikbaar, OSError) as error:
+        console.print(f"[red]Bestand geweigerd, niets geïmporteerd:[/red] {error}")
+        raise typer.Exit(2) from error
+    except ImportGeweigerd as refused:
+        for fout in refused.fouten:
+            console.print(fout.tekst(bestand.name), markup=False, highlight=False, soft_wrap=True)
+        hidden = refused.totaal - len(refused.fouten)
+        more = f" (de eerste {len(refused.fouten)} staan hierboven)" if hidden else ""
+        console.print(f"[red]{refused.totaal} fouten{more}; niets geïmporteerd.[/red]")
+        raise typer.Exit(2) from refused
+    if result.eerder:
+        console.print(f"{bestand.name} is al eerder geïmporteerd (posities {result.eerste}-{result.laatste})")
+        return
+    console.print(f"{result.regels} meldingen geïmporteerd (posities {result.eerste}-{result.laatste})")
 
 
 @app.command()

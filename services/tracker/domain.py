@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from pydantic import Field
 
 from tracker.domain_errors import ActieAfgesloten, ActieNietAfgesloten, ActieOnbekend, OngeldigeMelding
 from tracker.events import (
     AFGESLOTEN,
+    AMSTERDAM,
     ZORGELIJK,
     ActieDefinitie,
     ActieGeregistreerd,
@@ -16,6 +17,7 @@ from tracker.events import (
     ActieHeropend,
     Event,
     Frozen,
+    IsoDate,
     Melding,
     OpgaveDefinitie,
     OpgaveGeregistreerd,
@@ -26,6 +28,7 @@ from tracker.events import (
     Recorded,
     Status,
     VoortgangGecorrigeerd,
+    VoortgangGeimporteerd,
     VoortgangGemeld,
 )
 
@@ -70,6 +73,13 @@ class CorrigeerVoortgang(Melding):
     reden: str = Field(min_length=1, max_length=10_000)
 
 
+class ImporteerVoortgang(Melding):
+    """Take over an update from an earlier report (a Burap spreadsheet), dated by its peildatum."""
+
+    peildatum: IsoDate
+    bron: str = Field(min_length=1, max_length=500, description="Bestand en regel van de melding.")
+
+
 class HeropenActie(Frozen):
     """Reopen an actie that was afgerond or gestopt."""
 
@@ -89,6 +99,17 @@ def meld(state: State | None, cmd: MeldVoortgang) -> list[Event]:
     return [VoortgangGemeld(**cmd.model_dump())]
 
 
+def importeer(state: State | None, cmd: ImporteerVoortgang) -> list[Event]:
+    """Earlier reports enter in the order they were made: each after the actie's last update."""
+    actie = _open_actie(state)
+    fouten = _fouten(actie, cmd)
+    if actie.gemeld_at and cmd.peildatum <= (laatste := actie.gemeld_at.astimezone(AMSTERDAM).date()):
+        fouten.append(("peildatum", f"ligt niet na de laatste melding van deze actie ({laatste})"))
+    if fouten:
+        raise OngeldigeMelding("De melding is niet volledig of niet juist.", fouten)
+    return [VoortgangGeimporteerd(**cmd.model_dump())]
+
+
 def corrigeer(state: State | None, cmd: CorrigeerVoortgang, doel: Recorded | None) -> list[Event]:
     actie = _bestaande_actie(state)
     if doel is None or doel.stream != stream_of("actie", actie.definitie.id):
@@ -96,7 +117,7 @@ def corrigeer(state: State | None, cmd: CorrigeerVoortgang, doel: Recorded | Non
             "De gecorrigeerde melding hoort niet bij deze actie.",
             [("corrigeert", "geen melding van deze actie")],
         )
-    if not isinstance(doel.event, VoortgangGemeld):
+    if not isinstance(doel.event, VoortgangGemeld | VoortgangGeimporteerd):
         raise OngeldigeMelding(
             "Alleen een voortgangsmelding kan worden gecorrigeerd.",
             [("corrigeert", "is geen voortgangsmelding")],
@@ -143,11 +164,15 @@ def _open_actie(state: State | None) -> ActieState:
 
 
 def _check_melding(actie: ActieState, melding: Melding) -> None:
+    if fouten := _fouten(actie, melding):
+        raise OngeldigeMelding("De melding is niet volledig of niet juist.", fouten)
+
+
+def _fouten(actie: ActieState, melding: Melding) -> list[tuple[str, str]]:
     fouten = [(veld, "is verplicht bij status " + melding.status.value) for veld in _ontbrekend(melding)]
     if melding.kpi_waarde is not None and actie.definitie.kpi is None:
         fouten.append(("kpi_waarde", "deze actie heeft geen KPI-doel"))
-    if fouten:
-        raise OngeldigeMelding("De melding is niet volledig of niet juist.", fouten)
+    return fouten
 
 
 def _ontbrekend(melding: Melding) -> list[str]:
@@ -158,6 +183,10 @@ def _ontbrekend(melding: Melding) -> list[str]:
 
 
 # --- evolve --------------------------------------------------------------------------------------------
+
+# Event types that set every field an earlier event of these types set: for two in a row on a stream,
+# evolve(evolve(s, a), b) == evolve(s, b), so a replay need not decode or fold the first.
+VERVANGT_VORIGE = frozenset({"VoortgangGemeld"})
 
 
 def evolve(state: State | None, rec: Recorded) -> State:
@@ -183,10 +212,10 @@ def _evolve_actie(state: ActieState, rec: Recorded) -> ActieState:
     event = rec.event
     update: dict[str, object] = {"version": rec.version}
     match event:
-        case VoortgangGemeld():
+        case VoortgangGemeld() | VoortgangGeimporteerd():
             melding = Melding.model_validate(_melding_velden(event))
             update |= {"status": melding.status, "melding": melding, "melding_id": rec.event_id}
-            update |= {"gemeld_at": rec.recorded_at}
+            update |= {"gemeld_at": gemeld_op(rec)}
         case VoortgangGecorrigeerd() if event.corrigeert == state.melding_id:
             melding = Melding.model_validate(_melding_velden(event))
             update |= {"status": melding.status, "melding": melding, "correcties": state.correcties + 1}
@@ -195,6 +224,13 @@ def _evolve_actie(state: ActieState, rec: Recorded) -> ActieState:
         case ActieHeropend():
             update |= {"status": Status.op_koers}
     return state.model_copy(update=update)
+
+
+def gemeld_op(rec: Recorded) -> datetime:
+    """When an update was made: when it was recorded, or for an earlier report midday on its peildatum."""
+    if isinstance(rec.event, VoortgangGeimporteerd):
+        return datetime.combine(rec.event.peildatum, time(12), AMSTERDAM)
+    return rec.recorded_at
 
 
 def _definitie_velden(event: Event) -> dict[str, object]:

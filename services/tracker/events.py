@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
 SCHEMA_VERSION = 1
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the municipality's calendar: a peildatum is a day in Hengelo
 
 
 class Status(StrEnum):
@@ -132,6 +134,14 @@ class VoortgangGemeld(Melding):
     type: Literal["VoortgangGemeld"] = "VoortgangGemeld"
 
 
+class VoortgangGeimporteerd(Melding):
+    """An update from a report made before the tracker was used (a Burap spreadsheet), dated by it."""
+
+    type: Literal["VoortgangGeimporteerd"] = "VoortgangGeimporteerd"
+    peildatum: IsoDate
+    bron: str
+
+
 class VoortgangGecorrigeerd(Melding):
     """Replaces the figures of an earlier VoortgangGemeld; the original stays in the log."""
 
@@ -153,6 +163,7 @@ Event = Annotated[
     | ActieGeregistreerd
     | ActieGewijzigd
     | VoortgangGemeld
+    | VoortgangGeimporteerd
     | VoortgangGecorrigeerd
     | ActieHeropend,
     Field(discriminator="type"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from tracker.domain import ActieState, OpgaveState, PortefeuillehouderState, State, evolve
+from tracker.domain import ActieState, OpgaveState, PortefeuillehouderState, State, evolve, gemeld_op
+from tracker.events import AMSTERDAM
 from tracker.tables import STATE, STATE_HISTORY
 
 if TYPE_CHECKING:
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
     from tracker.events import Recorded
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 STATE_TYPES: dict[str, type[State]] = {
     "actie": ActieState,
     "opgave": OpgaveState,
@@ -56,13 +55,28 @@ def row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:
     }
 
 
+def dagen(rec: Recorded) -> set[date]:
+    """The days whose history row an event changes: the day it was recorded, and for an update taken
+    over from an earlier report also its peildatum."""
+    return {dag_of(rec.recorded_at), dag_of(gemeld_op(rec))}
+
+
+def vervalt(recorded: list[Recorded]) -> tuple[date, date] | None:
+    """History rows that updates taken over from earlier reports make wrong, as (after, before) days.
+
+    The rows between the earliest peildatum and the day of recording showed the actie without these
+    updates; they go, and the rows written for the peildata and for today take their place."""
+    vroegste, vandaag = min(dag_of(gemeld_op(rec)) for rec in recorded), dag_of(recorded[-1].recorded_at)
+    return (vroegste, vandaag) if vroegste < vandaag else None
+
+
 def rows(state: State | None, recorded: list[Recorded]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Pure: after freshly recorded events, the stream's current row and, per day, its last state."""
     history: dict[date, dict[str, Any]] = {}
     for rec in recorded:
         state = evolve(state, rec)
-        dag = dag_of(rec.recorded_at)
-        history[dag] = row(rec.stream, rec, state) | {"dag": dag}
+        for dag in dagen(rec):
+            history[dag] = row(rec.stream, rec, state) | {"dag": dag}
     assert state is not None, "rows are only asked for after events"
     return row(recorded[-1].stream, recorded[-1], state), list(history.values())
 

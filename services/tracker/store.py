@@ -6,9 +6,10 @@ import functools
 import json
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
@@ -71,6 +72,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(slots=True)
+class Bulk:
+    """What a bulk write puts in the log and its projections, collected by the caller."""
+
+    events: list[dict[str, Any]]
+    current: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    superseded: list[tuple[str, date, date]]  # per stream, history rows after and before these days go
+    keys: list[dict[str, Any]]
+
+
 class EventStore:
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow) -> None:
         self.engine = engine
@@ -89,12 +101,12 @@ class EventStore:
     def locked(self) -> Transaction:
         return self.transaction()
 
-    def _committed(self, recorded: list[Recorded]) -> None:
-        for rec in recorded:
-            EVENTS_APPENDED.labels(rec.event.type).inc()
-        LOG_HEAD.set(recorded[-1].position)
+    def _committed(self, appended: Counter[str], head: int) -> None:
+        for type_, count in appended.items():
+            EVENTS_APPENDED.labels(type_).inc(count)
+        LOG_HEAD.set(head)
         for listener in self.listeners:
-            listener(recorded[-1].position)
+            listener(head)
 
     # --- reading -------------------------------------------------------------------------------------
 
@@ -144,7 +156,7 @@ class Transaction:
 
     def __init__(self, store: EventStore) -> None:
         self.store = store
-        self.recorded: list[Recorded] = []
+        self.appended: Counter[str] = Counter()  # event types placed in the log by this transaction
 
     def __enter__(self) -> Transaction:
         if not self.store.postgres:
@@ -165,15 +177,15 @@ class Transaction:
             self.conn.close()
             if not self.store.postgres:
                 self.store.local_lock.release()
-        if exc_type is None and self.recorded:
-            self.store._committed(self.recorded)
+        if exc_type is None and self.appended:
+            self.store._committed(self.appended, self.position)
 
     def seen(self, stream: str, idempotency: Idempotency | None = None) -> Seen:
         """The head, the stream's state and an earlier result for the key, in one round trip."""
         row = self.conn.execute(
             _SEEN, {"stream": stream, "key": idempotency.key if idempotency else None}
         ).one()
-        self.head = row
+        self._follow(row)
         if row.fingerprint is None or idempotency is None:
             return Seen(row, row.state, None)
         if row.fingerprint != idempotency.fingerprint:
@@ -181,6 +193,49 @@ class Transaction:
         between = EVENT.c.position.between(row.first_position, row.last_position)
         events = self.conn.execute(select(EVENT).where(between).order_by(EVENT.c.position))
         return Seen(row, row.state, [to_recorded(r) for r in events])
+
+    def heads(self, kind: str) -> dict[str, str]:
+        """For a bulk write: the log's head, and the projected state of every stream of a kind."""
+        self._follow(self.conn.execute(_SEEN, {"stream": None, "key": None}).one())
+        rows = self.conn.execute(select(STATE.c.stream, STATE.c.state).where(STATE.c.kind == kind))
+        return {stream: state for stream, state in rows}
+
+    def done_before(self, idempotency: Idempotency) -> tuple[int, int] | None:
+        """The positions an earlier bulk write with this key recorded."""
+        query = select(IDEMPOTENCY.c.first_position, IDEMPOTENCY.c.last_position, IDEMPOTENCY.c.fingerprint)
+        row = self.conn.execute(query.where(IDEMPOTENCY.c.key == idempotency.key)).first()
+        if row is None:
+            return None
+        if row.fingerprint != idempotency.fingerprint:
+            raise IdempotencyMismatch(idempotency.key)
+        return row.first_position, row.last_position
+
+    def chain(
+        self, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[Recorded]]:
+        """Place events after the head, hash-chained, without writing them: a bulk write collects these."""
+        return self._records(stream, version, events, metadata)
+
+    def write_many(self, bulk: Bulk) -> None:
+        """A bulk write: events (COPY on PostgreSQL), superseded history rows out, projection rows in."""
+        if self.store.postgres:
+            columns = [c.name for c in EVENT.columns]
+            cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(f"COPY tracker_event ({', '.join(columns)}) FROM STDIN") as copy:
+                for event_row in bulk.events:
+                    copy.write_row([event_row[c] for c in columns])
+        elif bulk.events:
+            self.conn.execute(_upsert("sqlite", EVENT), bulk.events)
+        dialect = self.conn.dialect.name
+        history = STATE_HISTORY.c
+        for stream, after, before in bulk.superseded:
+            stale = (history.stream == stream) & (history.dag > after) & (history.dag < before)
+            self.conn.execute(STATE_HISTORY.delete().where(stale))
+        for table, values in ((STATE, bulk.current), (STATE_HISTORY, bulk.history), (IDEMPOTENCY, bulk.keys)):
+            if values:
+                self.conn.execute(_upsert(dialect, table), values)
+        if self.store.postgres and bulk.events:
+            self.conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(self.position)))
 
     def append(
         self,
@@ -216,17 +271,21 @@ class Transaction:
                         self.conn.execute(_upsert("sqlite", table), values)
         except IntegrityError as exc:  # (stream, version) taken: a state row behind its stream
             raise VersionConflict(stream, version) from exc
-        self.recorded = recorded
         return recorded
+
+    def _follow(self, head: Any) -> None:
+        """Continue the chain from the log's head (position None on an empty log)."""
+        self.position: int = head.position or 0
+        self.prev_hash: str = head.hash if head.position else GENESIS_HASH
+        # Time in the log never runs backwards, so "recorded by the end of a day" is a prefix of the log.
+        self.now = max(self.store.clock(), head.recorded_at) if head.position else self.store.clock()
 
     def _records(
         self, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], list[Recorded]]:
-        head = self.head
-        position, prev_hash = (head.position, head.hash) if head.position else (0, GENESIS_HASH)
-        # Time in the log never runs backwards, so "recorded by the end of a day" is a prefix of the log.
-        now = max(self.store.clock(), head.recorded_at) if head.position else self.store.clock()
-        meta = canonical_json({**metadata, "schema_version": SCHEMA_VERSION})
+        position, prev_hash, now = self.position, self.prev_hash, self.now
+        meta_dict = {**metadata, "schema_version": SCHEMA_VERSION}
+        meta = canonical_json(meta_dict)
         rows, recorded = [], []
         for event in events:
             position, version = position + 1, version + 1
@@ -247,8 +306,10 @@ class Transaction:
                     "hash": hash_,
                 }
             )
-            recorded.append(Recorded(position, event_id, stream, version, now, event, json.loads(meta)))
+            recorded.append(Recorded(position, event_id, stream, version, now, event, meta_dict))
             prev_hash = hash_
+        self.position, self.prev_hash = position, prev_hash
+        self.appended.update(event.type for event in events)
         return rows, recorded
 
 

@@ -178,3 +178,19 @@ def test_a_correction_of_the_latest_report_replaces_its_figures() -> None:
         ),
     )
     assert ouder.acties["wilderinkshoek"] == dataclasses.replace(k.acties["wilderinkshoek"])
+
+
+def test_an_imported_risico_is_history_not_news_but_the_notifier_knows_it() -> None:
+    data = melding("risico") | {"peildatum": "2026-06-30", "bron": "burap-2026.csv:3"}
+    event = feed_event("VoortgangGeimporteerd", WILDERINKSHOEK, data)
+    before = kennis(actie(status="op_koers"))
+
+    assert notificaties(before, event) == []
+    after = evolve(before, event).acties["wilderinkshoek"]
+    assert after.status == "risico" and after.melding_id == event.id
+    assert after.gemeld_at is not None and after.gemeld_at.date() == date(2026, 6, 30)
+    # The next live risico is no change of status, so it does not alert again.
+    assert (
+        notificaties(evolve(before, event), feed_event("VoortgangGemeld", WILDERINKSHOEK, melding("risico")))
+        == []
+    )

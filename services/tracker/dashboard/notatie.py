@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tracker.projections import AMSTERDAM
+from tracker.events import AMSTERDAM
 
 MAANDEN = (
     "januari",

@@ -12,6 +12,7 @@ from tracker.events import (
     ActieHeropend,
     Melding,
     VoortgangGecorrigeerd,
+    VoortgangGeimporteerd,
     VoortgangGemeld,
 )
 
@@ -24,6 +25,7 @@ SOORTEN = {
     ActieGeregistreerd: "Opgenomen in de agenda",
     ActieGewijzigd: "Gewijzigd in de agenda",
     VoortgangGemeld: "Voortgang gemeld",
+    VoortgangGeimporteerd: "Voortgang uit eerdere rapportage",
     VoortgangGecorrigeerd: "Correctie",
     ActieHeropend: "Heropend",
 }
