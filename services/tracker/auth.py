@@ -6,8 +6,10 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -35,10 +37,12 @@ class Principal:
     rol: Rol | None  # None: anonymous, only where reading is public
     acties: frozenset[str] = field(default_factory=frozenset)
     portefeuillehouder: str | None = None
+    expires_at: datetime | None = None
 
 
 ANONIEM = Principal(id="anoniem", rol=None)
 FEED_ROLES = frozenset({Rol.service, Rol.beheer})
+CACHED_TOKENS = 10_000
 
 
 def may_read(principal: Principal, public_read: bool) -> bool:
@@ -87,7 +91,8 @@ def revoke_token(engine: Engine, token_id: str, now: datetime) -> bool:
         result = conn.execute(
             update(TOKEN).where(TOKEN.c.id == token_id, TOKEN.c.revoked_at.is_(None)).values(revoked_at=now)
         )
-        return result.rowcount == 1
+    TokenCache.revoked()
+    return result.rowcount == 1
 
 
 def configured_principals(admin_secret: str | None, service_secret: str | None) -> dict[str, Principal]:
@@ -117,11 +122,55 @@ def authenticate_digest(
         row = conn.execute(select(TOKEN).where(TOKEN.c.secret_hash == digest)).first()
     if row is None or not hmac.compare_digest(row.secret_hash, digest) or row.revoked_at is not None:
         return None
-    if row.expires_at is not None and row.expires_at <= now:
-        return None
-    return Principal(
+    principal = Principal(
         id=row.id,
         rol=Rol(row.rol),
         acties=frozenset(json.loads(row.acties)),
         portefeuillehouder=row.portefeuillehouder,
+        expires_at=row.expires_at,
     )
+    return None if _expired(principal, now) else principal
+
+
+def _expired(principal: Principal, now: datetime) -> bool:
+    return principal.expires_at is not None and principal.expires_at <= now
+
+
+class TokenCache:
+    """Tokens verified in the last `seconds`, so that a request needs no SELECT for its token.
+
+    A revocation in this process voids every entry at once; one made by another process or replica is
+    seen here within `seconds`. Expiry is checked on every use, and a refusal is never remembered."""
+
+    _revocations = 0  # class-wide: revoke_token knows no cache, and must void them all
+    _lock = threading.Lock()
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds, self.clock = seconds, clock
+        # digest -> (principal, valid until on `clock`, TokenCache._revocations when it was read)
+        self._entries: dict[str, tuple[Principal, float, int]] = {}
+
+    @classmethod
+    def revoked(cls) -> None:
+        with cls._lock:
+            cls._revocations += 1
+
+    def get(self, digest: str, now: datetime) -> Principal | None:
+        """The principal behind a digest verified lately, or None: then ask `authenticate`."""
+        principal, until, revocations = self._entries.get(digest) or (None, 0.0, -1)
+        if principal is None or revocations != TokenCache._revocations or self.clock() >= until:
+            return None
+        return None if _expired(principal, now) else principal
+
+    def authenticate(
+        self, engine: Engine, digest: str, configured: Mapping[str, Principal], now: datetime
+    ) -> Principal | None:
+        """authenticate_digest, remembering a success; blocking I/O, for a worker thread."""
+        # Read before the SELECT: a revocation that commits while it runs keeps the answer out of the cache.
+        revocations = TokenCache._revocations
+        principal = authenticate_digest(engine, digest, configured, now)
+        if principal is not None and self.seconds > 0:
+            if len(self._entries) >= CACHED_TOKENS:
+                self._entries.clear()  # only verified tokens get here; a full cache is a rare, cheap reset
+            self._entries[digest] = (principal, self.clock() + self.seconds, revocations)
+        return principal

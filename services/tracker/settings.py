@@ -35,5 +35,11 @@ class TrackerSettings(BaseSettings):
         600, description="Schrijfverzoeken per minuut per token; 0 = geen grens."
     )
     write_burst: int = Field(120, description="Zoveel schrijfverzoeken mag een token in één keer doen.")
+    token_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="Zo lang (s) geldt een gecontroleerd token zonder nieuwe databasevraag; intrekken op "
+        "een andere replica werkt na hooguit zoveel seconden, op dezelfde meteen. 0 = altijd vragen.",
+    )
     log_level: str = Field("INFO", description="Logniveau: DEBUG, INFO, WARNING of ERROR.")
     feed_max_waiters: int = Field(1000, description="Meeste gelijktijdige long-polls per proces.")

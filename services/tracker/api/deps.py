@@ -13,10 +13,20 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from koers.problems import ProblemError
 from koers.ratelimit import TokenBuckets
-from tracker.auth import ANONIEM, FEED_ROLES, Principal, Rol, authenticate, configured_principals, may_read
+from tracker.auth import (
+    ANONIEM,
+    FEED_ROLES,
+    Principal,
+    Rol,
+    TokenCache,
+    configured_principals,
+    hash_secret,
+    may_read,
+)
 from tracker.feed import FeedSignal
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore
@@ -32,6 +42,7 @@ class Tracker:
     write_limit: TokenBuckets = field(default_factory=lambda: TokenBuckets(0, 0, time.monotonic))
     configured: dict[str, Principal] = field(default_factory=dict)
     session_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    tokens: TokenCache = field(default_factory=lambda: TokenCache(0))
 
     @classmethod
     def start(
@@ -42,10 +53,12 @@ class Tracker:
         configured = configured_principals(settings.secret("admin_token"), settings.secret("service_token"))
         session = settings.secret("session_secret")
         key = hashlib.sha256(session.encode()).digest() if session else secrets.token_bytes(32)
-        return cls(settings, engine, store, clock, FeedSignal(), limit, configured, key)
+        tokens = TokenCache(settings.token_cache_seconds)
+        return cls(settings, engine, store, clock, FeedSignal(), limit, configured, key, tokens)
 
 
-def get_tracker(request: Request) -> Tracker:
+# The dependencies that do no I/O are async: FastAPI runs a sync one in the thread pool, a hop per call.
+async def get_tracker(request: Request) -> Tracker:
     tracker: Tracker = request.app.state.tracker
     return tracker
 
@@ -54,12 +67,15 @@ TrackerDep = Annotated[Tracker, Depends(get_tracker)]
 _bearer = HTTPBearer(auto_error=False, description="Een token van Koersmonitor.")
 
 
-def get_principal(
+async def get_principal(
     tracker: TrackerDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     if credentials is None:
         return ANONIEM
-    principal = authenticate(tracker.engine, credentials.credentials, tracker.configured, tracker.clock())
+    digest, now = hash_secret(credentials.credentials), tracker.clock()
+    principal = tracker.tokens.get(digest, now) or await run_in_threadpool(
+        tracker.tokens.authenticate, tracker.engine, digest, tracker.configured, now
+    )
     if principal is None:
         raise unauthenticated("Het token is onbekend, ingetrokken of verlopen.")
     return principal
@@ -79,17 +95,17 @@ def require(principal: Principal, allowed: bool, detail: str) -> None:
         raise ProblemError(403, detail)
 
 
-def get_reader(tracker: TrackerDep, principal: PrincipalDep) -> Principal:
+async def get_reader(tracker: TrackerDep, principal: PrincipalDep) -> Principal:
     require(principal, may_read(principal, tracker.settings.public_read), "Dit token mag niet lezen.")
     return principal
 
 
-def get_feed_reader(principal: PrincipalDep) -> Principal:
+async def get_feed_reader(principal: PrincipalDep) -> Principal:
     require(principal, principal.rol in FEED_ROLES, "De feed is er voor tokens met rol service of beheer.")
     return principal
 
 
-def get_beheerder(principal: PrincipalDep) -> Principal:
+async def get_beheerder(principal: PrincipalDep) -> Principal:
     require(principal, principal.rol == Rol.beheer, "Hiervoor is een token met rol beheer nodig.")
     return principal
 

@@ -70,7 +70,7 @@ class Schrijven:
         return Idempotency(key=f"{self.principal.id}:{self.key}", fingerprint=fingerprint)
 
 
-def schrijven(
+async def schrijven(
     tracker: TrackerDep,
     principal: PrincipalDep,
     request: Request,
