@@ -40,7 +40,7 @@ def run(scratch: Scratch, backend: str, updates: int) -> list[Result]:
     logs = scratch.folder
     mail, hook = MailServer(), WebhookReceiver()
     tracker = TrackerProcess(db.url, logs / f"tracker-alert-{backend}.log")
-    env = _notifier_env(notifier_db, tracker.url, service_token, admin, mail.port)
+    env = notifier_env(notifier_db, tracker.url, service_token, admin) | smtp(mail.port)
     notifier = Service("notifier", env, logs / f"notifier-alert-{backend}.log", "/healthz")
     with (
         mail,
@@ -61,22 +61,22 @@ def run(scratch: Scratch, backend: str, updates: int) -> list[Result]:
     ]
 
 
-def _notifier_env(
-    database_url: str, tracker_url: str, token: str, admin: str, smtp_port: int
-) -> dict[str, str]:
+def notifier_env(database_url: str, tracker_url: str, token: str, admin: str) -> dict[str, str]:
     return {
         "NOTIFIER_DATABASE_URL": database_url,
         "NOTIFIER_TRACKER_URL": tracker_url,
         "NOTIFIER_TRACKER_TOKEN": token,
         "NOTIFIER_ADMIN_TOKEN": admin,
-        "NOTIFIER_SMTP_HOST": "127.0.0.1",
-        "NOTIFIER_SMTP_PORT": str(smtp_port),
         "NOTIFIER_WEBHOOK_ALLOW_PRIVATE": "true",  # the receiver is on loopback
         "NOTIFIER_FEED_WAIT": "5",
         "NOTIFIER_OUTBOX_POLL": "0.05",
         "NOTIFIER_PLANNER_INTERVAL": "0",  # no reminders or digests mixed into the figures
         "NOTIFIER_LOG_LEVEL": "WARNING",
     }
+
+
+def smtp(port: int) -> dict[str, str]:
+    return {"NOTIFIER_SMTP_HOST": "127.0.0.1", "NOTIFIER_SMTP_PORT": str(port)}
 
 
 def _subscribe(notifier_url: str, admin: str, webhook_url: str) -> None:

@@ -1,19 +1,17 @@
 """Dashboard server time: the overview and an actie page, now and at a peildatum, over a long log.
 
-The log is filled through the store with a clock that walks through 2026, so the per-day history has
-as many days as a year of use; the pages are then requested in-process (httpx's ASGITransport, the
-app's lifespan entered), which times the server's work without a network."""
+The log is the run's shared long log (bench/filled_log.py); the pages are requested in-process (httpx's
+ASGITransport, the app's lifespan entered), which times the server's work without a network."""
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import httpx
 
-from bench import tracker_db
+from bench import filled_log
 from bench.timing import Budget, Result, timed_ops
 from tracker.main import create_app
 from tracker.settings import TrackerSettings
@@ -23,7 +21,6 @@ if TYPE_CHECKING:
 
     from bench.scratch import Scratch
 
-YEAR = (datetime(2026, 1, 1, 8, tzinfo=UTC), datetime(2026, 11, 20, 17, tzinfo=UTC))
 PEILDATUM = "2026-06-30"
 PAGES = {
     "dashboard overview": "/",
@@ -38,11 +35,9 @@ BUDGETS = {
 
 
 def run(scratch: Scratch, backend: str, events: int, quick: bool) -> list[Result]:
-    calendar = tracker_db.Calendar(*YEAR)
-    db = tracker_db.prepare(scratch.url(backend, "dashboard"), calendar)
-    tracker_db.seed(db, events, calendar)
-    db.close()
-    app = create_app(TrackerSettings(database_url=db.url, public_read=True))
+    app = create_app(
+        TrackerSettings(database_url=filled_log.shared(scratch, backend, events), public_read=True)
+    )
     budget = BUDGETS["quick" if quick else "full"]
     # One event loop for the whole measurement, driven request by request, so the sync timing loop serves.
     with asyncio.Runner() as loop:
@@ -77,6 +72,7 @@ def _page(
             failed.append(status)
 
     ops, seconds, latencies = timed_ops(get, budget)
-    span = f"{YEAR[0]:%d-%m}–{YEAR[1]:%d-%m-%Y}"
-    note = f"GET {path}, Hengelo catalogue, {events:,} events over {span}, in-process (server time)"
+    note = (
+        f"GET {path}, Hengelo catalogue, {events:,} events over {filled_log.span()}, in-process (server time)"
+    )
     return Result(name, backend, "requests/s", ops, seconds, latencies, len(failed), note)

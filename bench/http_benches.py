@@ -39,7 +39,7 @@ def run_append(scratch: Scratch, backend: str, budget: Budget) -> list[Result]:
             str(budget.warmup),
         )
     note = f"{CLIENTS} clients in a separate process, keep-alive, projectleider token, one update per request"
-    return [_result("HTTP append", backend, "requests/s", figures, note)]
+    return [result("HTTP append", backend, "requests/s", figures, note)]
 
 
 def run_feed(scratch: Scratch, backend: str, budget: Budget, seed: int) -> list[Result]:
@@ -50,7 +50,7 @@ def run_feed(scratch: Scratch, backend: str, budget: Budget, seed: int) -> list[
         events = Budget(count=budget.count * 100, seconds=budget.seconds, warmup=0)  # counted in events
         figures = load("feed", tracker.url, tracker.admin_token, events, "--page", "1000")
     note = f"GET /api/v1/events?limit=1000 over a log of {seed:,} events, one client, beheer token"
-    return [_result("HTTP feed read", backend, "events/s", figures, note)]
+    return [result("HTTP feed read", backend, "events/s", figures, note)]
 
 
 def load(mode: str, url: str, token: str, budget: Budget, *extra: str) -> dict[str, Any]:
@@ -75,7 +75,10 @@ def load(mode: str, url: str, token: str, budget: Budget, *extra: str) -> dict[s
     return figures
 
 
-def _result(bench: str, backend: str, unit: str, figures: dict[str, Any], note: str) -> Result:
+def result(
+    bench: str, backend: str, unit: str, figures: dict[str, Any], note: str, rss_mb: float | None = None
+) -> Result:
+    """A Result from the load process's figures."""
     errors = sum(figures["errors"].values())
     if errors:
         note += f"; non-2xx: {figures['errors']}"
@@ -88,4 +91,5 @@ def _result(bench: str, backend: str, unit: str, figures: dict[str, Any], note: 
         figures["latencies_ms"],
         errors,
         note,
+        rss_mb,
     )

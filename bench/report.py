@@ -31,6 +31,25 @@ RATIOS = [
     Ratio("eventsourcing append", "raw INSERT+COMMIT", {}),
     Ratio("HTTP feed read", "raw read log", {}),
     Ratio("eventsourcing read log", "raw read log", {}),
+    Ratio("store append, long log", "store append, empty log", {"sqlite": 0.9, "postgresql": 0.9}),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """An absolute target for one figure of a bench, on every backend."""
+
+    bench: str
+    figure: str  # a field of Result.as_json()
+    limit: float
+    at_least: bool  # the figure must be ≥ limit (else ≤)
+    unit: str
+
+
+BOUNDS = [
+    Bound("rebuild", "rate", 100_000, True, "events/s"),
+    Bound("memory tracker", "rss_mb", 150, False, "MB RSS"),
+    Bound("memory notifier", "rss_mb", 100, False, "MB RSS"),
 ]
 
 
@@ -43,7 +62,7 @@ def ratios(results: list[Result]) -> list[dict[str, Any]]:
             if not ours or not theirs:
                 continue
             target = ratio.targets.get(backend)
-            verdict = None if target is None else ("PASS" if ours / theirs >= target else "FAIL")
+            verdict = None if target is None else _verdict(ours / theirs >= target)
             rows.append(
                 {
                     "ours": ratio.ours,
@@ -57,9 +76,41 @@ def ratios(results: list[Result]) -> list[dict[str, Any]]:
     return rows
 
 
-def print_tables(results: list[Result], ratio_rows: list[dict[str, Any]], console: Console) -> None:
+def bounds(results: list[Result]) -> list[dict[str, Any]]:
+    rows = []
+    for bound in BOUNDS:
+        for r in results:
+            value = r.as_json()[bound.figure] if r.bench == bound.bench else None
+            if value is None:
+                continue
+            passed = value >= bound.limit if bound.at_least else value <= bound.limit
+            target = f"{'≥' if bound.at_least else '≤'} {bound.limit:,.0f} {bound.unit}"
+            rows.append(
+                {
+                    "bench": bound.bench,
+                    "backend": r.backend,
+                    "figure": bound.figure,
+                    "value": round(value, 1),
+                    "target": target,
+                    "verdict": _verdict(passed),
+                }
+            )
+    return rows
+
+
+def _verdict(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def print_tables(
+    results: list[Result],
+    ratio_rows: list[dict[str, Any]],
+    bound_rows: list[dict[str, Any]],
+    console: Console,
+) -> None:
     figures = Table(title="Koersmonitor bench", title_justify="left")
-    for column in ("bench", "backend", "rate", "unit", "p50 ms", "p95 ms", "p99 ms", "n", "errors"):
+    columns = ("bench", "backend", "rate", "unit", "p50 ms", "p95 ms", "p99 ms", "n", "errors", "RSS MB")
+    for column in columns:
         figures.add_column(column, justify="left" if column in ("bench", "backend", "unit") else "right")
     for r in results:
         row = r.as_json()
@@ -71,6 +122,7 @@ def print_tables(results: list[Result], ratio_rows: list[dict[str, Any]], consol
             *(_ms(row[f"p{p}_ms"]) for p in (50, 95, 99)),
             f"{r.ops:,}",
             str(r.errors),
+            "" if r.rss_mb is None else f"{r.rss_mb:.0f}",
         )
     console.print(figures)
     table = Table(
@@ -84,6 +136,14 @@ def print_tables(results: list[Result], ratio_rows: list[dict[str, Any]], consol
             row["ours"], row["theirs"], row["backend"], f"{row['ratio']:.2f}×", target, row["verdict"] or ""
         )
     console.print(table)
+    limits = Table(title="Absolute targets (issue 6)", title_justify="left")
+    for column in ("bench", "backend", "figure", "value", "target", "verdict"):
+        limits.add_column(column, justify="right" if column == "value" else "left")
+    for row in bound_rows:
+        limits.add_row(
+            row["bench"], row["backend"], row["figure"], f"{row['value']:,}", row["target"], row["verdict"]
+        )
+    console.print(limits)
 
 
 def _ms(value: float | None) -> str:
@@ -91,8 +151,12 @@ def _ms(value: float | None) -> str:
 
 
 def write_json(
-    path: Path, header: dict[str, Any], results: list[Result], ratio_rows: list[dict[str, Any]]
+    path: Path,
+    header: dict[str, Any],
+    results: list[Result],
+    ratio_rows: list[dict[str, Any]],
+    bound_rows: list[dict[str, Any]],
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = header | {"results": [r.as_json() for r in results], "ratios": ratio_rows}
+    body = header | {"results": [r.as_json() for r in results], "ratios": ratio_rows, "bounds": bound_rows}
     path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n")

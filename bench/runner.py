@@ -13,7 +13,20 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bench import alert, anchor, dashboard, deps, http_benches, machine, raw, report, store_append
+from bench import (
+    alert,
+    anchor,
+    dashboard,
+    deps,
+    growth,
+    http_benches,
+    machine,
+    memory,
+    raw,
+    rebuild,
+    report,
+    store_append,
+)
 from bench.scratch import BACKENDS, Scratch, postgres_reachable
 from bench.timing import Budget, Result
 
@@ -24,7 +37,7 @@ BUDGETS = {
 }
 FEED_SEED = {"quick": 2_000, "full": 50_000}
 ALERT_UPDATES = {"quick": 6, "full": 600}  # half are risico: 300 alerts timed in full mode
-DASHBOARD_LOG = {"quick": 20_000, "full": 1_000_000}
+LONG_LOG = {"quick": 20_000, "full": 1_000_000}  # filled once per backend, shared (bench/filled_log.py)
 Bench = Callable[[Scratch, str, Budget, str], list[Result]]
 BENCHES: dict[str, Bench] = {
     "store": lambda s, b, budget, _m: store_append.run(s, b, budget),
@@ -33,7 +46,10 @@ BENCHES: dict[str, Bench] = {
     "anchor": lambda s, b, budget, _m: anchor.run(s, b, budget),
     "raw": lambda s, b, budget, _m: raw.run(s, b, budget),
     "alert": lambda s, b, _budget, mode: alert.run(s, b, ALERT_UPDATES[mode]),
-    "dashboard": lambda s, b, _budget, mode: dashboard.run(s, b, DASHBOARD_LOG[mode], mode == "quick"),
+    "dashboard": lambda s, b, _budget, mode: dashboard.run(s, b, LONG_LOG[mode], mode == "quick"),
+    "rebuild": lambda s, b, _budget, mode: rebuild.run(s, b, LONG_LOG[mode]),
+    "memory": lambda s, b, _budget, mode: memory.run(s, b, LONG_LOG[mode]),
+    "growth": lambda s, b, budget, mode: growth.run(s, b, budget, LONG_LOG[mode]),
 }
 
 
@@ -74,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = [round(x, 2) for x in os.getloadavg()]
     started = datetime.now(UTC)
     results = run(names, backends, mode, console)
-    ratio_rows = report.ratios(results)
-    report.print_tables(results, ratio_rows, console)
+    ratio_rows, bound_rows = report.ratios(results), report.bounds(results)
+    report.print_tables(results, ratio_rows, bound_rows, console)
     out = args.out or RESULTS / f"{started:%Y%m%dT%H%M%SZ}-{mode}.json"
     header = {
         "recorded_at": started.isoformat(),
@@ -84,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_before": load_before,
         "machine": machine.describe("postgresql" in backends),
     }
-    report.write_json(out, header, results, ratio_rows)
+    report.write_json(out, header, results, ratio_rows, bound_rows)
     console.print(f"results: {out}")
     return 0
 

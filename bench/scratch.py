@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 import uuid
 from pathlib import Path
@@ -21,12 +22,23 @@ class Scratch:
         self._tmp = tempfile.TemporaryDirectory(prefix="koers-bench-")
         self.folder = Path(self._tmp.name)
         self.created: list[str] = []
+        self.kept: dict[str, str] = {}  # databases that took long to fill, by what they hold: reused
 
-    def url(self, backend: str, label: str) -> str:
+    def url(self, backend: str, label: str, template: str | None = None) -> str:
+        """A new database; with `template` (the URL of one of ours) a copy of that one."""
         name = f"bench_{label}_{uuid.uuid4().hex[:10]}"
         if backend == "sqlite":
-            return f"sqlite:///{self.folder / name}.db"
-        self._admin(f'CREATE DATABASE "{name}"')
+            path = self.folder / f"{name}.db"
+            if template:
+                source, copy = sqlite3.connect(make_url(template).database or ""), sqlite3.connect(path)
+                try:
+                    source.backup(copy)  # consistent, whatever is still in the source's WAL
+                finally:
+                    source.close()
+                    copy.close()
+            return f"sqlite:///{path}"
+        copied = f' TEMPLATE "{make_url(template).database}"' if template else ""
+        self._admin(f'CREATE DATABASE "{name}"{copied}')
         self.created.append(name)
         return str(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
 

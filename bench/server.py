@@ -49,9 +49,9 @@ class Service:
 
 
 class TrackerProcess(Service):
-    """The tracker with a fresh beheer token and no per-token write limit."""
+    """The tracker with a fresh beheer token and no per-token write limit; `settings` adds TRACKER_* env."""
 
-    def __init__(self, database_url: str, log: Path) -> None:
+    def __init__(self, database_url: str, log: Path, settings: dict[str, str] | None = None) -> None:
         self.database_url = database_url
         self.admin_token = secrets.token_urlsafe(24)
         env = {
@@ -59,7 +59,7 @@ class TrackerProcess(Service):
             "TRACKER_ADMIN_TOKEN": self.admin_token,
             "TRACKER_WRITE_RATE_PER_MINUTE": "0",  # capacity is measured, not the per-token write policy
         }
-        super().__init__("tracker", env, log)
+        super().__init__("tracker", env | (settings or {}), log)
 
     def __enter__(self) -> TrackerProcess:
         super().__enter__()

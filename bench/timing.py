@@ -27,6 +27,7 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list, repr=False)
     errors: int = 0
     note: str = ""
+    rss_mb: float | None = None  # the peak resident memory of the process measured, where one was
 
     @property
     def rate(self) -> float:

@@ -27,6 +27,11 @@ BENCHES = {
     "dashboard overview @peildatum",
     "dashboard actie",
     "dashboard actie @peildatum",
+    "rebuild",
+    "memory tracker",
+    "memory notifier",
+    "store append, empty log",
+    "store append, long log",
 }
 
 
