@@ -84,13 +84,13 @@ class Replay:
         """The next event of the log, recorded at `at` on `dag`."""
         earlier = self.held.get(raw[STREAM])
         if earlier is not None and not _replaces(raw, dag, earlier):
-            self._fold(*earlier)
+            self._fold(earlier[0], earlier[1])
         self.held[raw[STREAM]] = (raw, at, dag)
 
     def finish(self) -> list[dict[str, Any]]:
         """Fold what is still held; the current row of every stream."""
-        for earlier in self.held.values():
-            self._fold(*earlier)
+        for raw, at, _ in self.held.values():
+            self._fold(raw, at)
         self.held.clear()
         current = []
         for stream, rows in self.open.items():
@@ -100,7 +100,7 @@ class Replay:
             current.append(row(stream, rec, self.states[stream]))
         return current
 
-    def _fold(self, raw: Raw, at: datetime, _: date) -> None:
+    def _fold(self, raw: Raw, at: datetime) -> None:
         stored = Stored._make((*raw[:RECORDED_AT], at))
         rec = to_recorded(cast("Row[Any]", stored))  # it reads a row's attributes; Stored has them all
         stream = rec.stream
