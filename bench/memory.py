@@ -38,24 +38,11 @@ PATIENCE = 3600.0  # seconds for the notifier to catch up with 1,000,000 events 
 
 def run(scratch: Scratch, backend: str, events: int) -> list[Result]:
     url = filled_log.copy(scratch, backend, events, "memory_tracker")
-    notifier_db = scratch.url(backend, "memory_notifier")
-    upgrade_notifier(notifier_db)
-    service_token, admin = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    service_token = secrets.token_urlsafe(24)
     settings = {"TRACKER_SERVICE_TOKEN": service_token, "TRACKER_PUBLIC_READ": "true"}
     with TrackerProcess(url, scratch.folder / f"tracker-memory-{backend}.log", settings) as tracker:
         head, feed = _exercise(tracker)
-        env = notifier_env(notifier_db, tracker.url, service_token, admin)
-        env["NOTIFIER_MAIL_FOLDER"] = str(scratch.folder / "mail")
-        env["NOTIFIER_FEED_LIMIT"] = str(
-            FEED_PAGE
-        )  # the largest page the tracker serves: the most held at once
-        began = time.perf_counter()
-        with Service(
-            "notifier", env, scratch.folder / f"notifier-memory-{backend}.log", "/healthz"
-        ) as notifier:
-            _await_checkpoint(notifier_db, head)
-            caught_up = time.perf_counter() - began
-            notifier_rss = _peak(notifier)
+        caught_up, notifier_rss = _follow(scratch, backend, tracker.url, service_token, head)
         tracker_rss = _peak(tracker)
     tracker_note = f"{head:,} events; served the whole feed in pages of {FEED_PAGE}, {SERVED}"
     notifier_note = f"{head:,} events; caught up from position 0 in pages of {FEED_PAGE}, start-up included"
@@ -65,6 +52,19 @@ def run(scratch: Scratch, backend: str, events: int) -> list[Result]:
             "memory notifier", backend, "events/s", head, caught_up, note=notifier_note, rss_mb=notifier_rss
         ),
     ]
+
+
+def _follow(scratch: Scratch, backend: str, tracker_url: str, token: str, head: int) -> tuple[float, float]:
+    """A fresh notifier from position 0 to `head`: the seconds it took, start-up included, and its peak."""
+    database_url = scratch.url(backend, "memory_notifier")
+    upgrade_notifier(database_url)
+    env = notifier_env(database_url, tracker_url, token, secrets.token_urlsafe(24))
+    env["NOTIFIER_MAIL_FOLDER"] = str(scratch.folder / "mail")
+    env["NOTIFIER_FEED_LIMIT"] = str(FEED_PAGE)  # the largest page the tracker serves: the most held at once
+    began = time.perf_counter()
+    with Service("notifier", env, scratch.folder / f"notifier-memory-{backend}.log", "/healthz") as notifier:
+        _await_checkpoint(database_url, head)
+        return time.perf_counter() - began, _peak(notifier)
 
 
 def _peak(service: Service) -> float:
