@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,39 @@ def end_of(dag: date) -> datetime:
     return datetime.combine(dag + timedelta(days=1), time(), AMSTERDAM)
 
 
+class _Known:
+    """State rows' JSON and their models, both ways: an append parses the row the append before it on
+    that stream wrote, so remembering what was written saves the parse. States are frozen: sharing is safe."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self.states: dict[str, State] = {}
+        self.lock = threading.Lock()
+
+    def parse(self, kind: str, text: str) -> State:
+        if (state := self.states.get(text)) is None:
+            state = STATE_TYPES[kind].model_validate_json(text)
+            self.remember(text, state)
+        return state
+
+    def dump(self, state: State) -> str:
+        text = state.model_dump_json()
+        self.remember(text, state)
+        return text
+
+    def remember(self, text: str, state: State) -> None:
+        with self.lock:
+            if len(self.states) >= self.SIZE:
+                del self.states[next(iter(self.states))]  # the oldest
+            self.states[text] = state
+
+
+_known = _Known()
+
+
 def parse_state(kind: str, text: str) -> State:
-    return STATE_TYPES[kind].model_validate_json(text)
+    return _known.parse(kind, text)
 
 
 # --- writing (inside the append transaction) ---------------------------------------------------------
@@ -51,7 +83,7 @@ def row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:
         "kind": kind_of(stream),
         "version": rec.version,
         "position": rec.position,
-        "state": state.model_dump_json(),
+        "state": _known.dump(state),
     }
 
 
@@ -75,10 +107,10 @@ def rows(state: State | None, recorded: list[Recorded]) -> tuple[dict[str, Any],
     history: dict[date, dict[str, Any]] = {}
     for rec in recorded:
         state = evolve(state, rec)
+        current = row(rec.stream, rec, state)
         for dag in dagen(rec):
-            history[dag] = row(rec.stream, rec, state) | {"dag": dag}
-    assert state is not None, "rows are only asked for after events"
-    return row(recorded[-1].stream, recorded[-1], state), list(history.values())
+            history[dag] = current | {"dag": dag}
+    return current, list(history.values())
 
 
 def clear(conn: Connection) -> None:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+import psycopg
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from koers.db import WRITE_LOCK, UTCDateTime
 from tracker.chain import GENESIS_HASH, Verification, canonical_json, chain_hash, verify_chain
@@ -25,7 +27,7 @@ from tracker.tables import EVENT, IDEMPOTENCY, STATE, STATE_HISTORY
 from tracker.upcasting import upcast
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine, Row, Table
+    from sqlalchemy import Dialect, Engine, Row, Table
 
 ADVISORY_LOCK_KEY = 72_656_179  # any constant; every writer of the log takes this one
 NOTIFY_CHANNEL = "koers_events"
@@ -157,20 +159,29 @@ class Transaction:
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self.appended: Counter[str] = Counter()  # event types placed in the log by this transaction
+        self._metadata: dict[str, Any] | None = None
+        self._meta: dict[str, Any] = {}
+        self._meta_text = ""
 
     def __enter__(self) -> Transaction:
         if not self.store.postgres:
             self.store.local_lock.acquire()
         self.conn = self.store.engine.connect().execution_options(**{WRITE_LOCK: True})
         self.tx = self.conn.begin()
+        # The hot statements go to the driver's cursor: SQLAlchemy's work per statement costs more than
+        # SQLite's own. They are compiled once per dialect from the same tables (`_driver_*`).
+        self.cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         if self.store.postgres:
-            self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+            self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         try:
             if exc_type is None:
                 self.tx.commit()
+            elif isinstance(exc_type, type) and issubclass(exc_type, _LOST):
+                # SQLAlchemy did not see the driver's error: the pool must not hand out this connection.
+                self.conn.invalidate()
             else:
                 self.tx.rollback()
         finally:
@@ -182,9 +193,7 @@ class Transaction:
 
     def seen(self, stream: str, idempotency: Idempotency | None = None) -> Seen:
         """The head, the stream's state and an earlier result for the key, in one round trip."""
-        row = self.conn.execute(
-            _SEEN, {"stream": stream, "key": idempotency.key if idempotency else None}
-        ).one()
+        row = self._seen(stream, idempotency.key if idempotency else None)
         self._follow(row)
         if row.fingerprint is None or idempotency is None:
             return Seen(row, row.state, None)
@@ -196,7 +205,7 @@ class Transaction:
 
     def heads(self, kind: str) -> dict[str, str]:
         """For a bulk write: the log's head, and the projected state of every stream of a kind."""
-        self._follow(self.conn.execute(_SEEN, {"stream": None, "key": None}).one())
+        self._follow(self._seen(None, None))
         rows = self.conn.execute(select(STATE.c.stream, STATE.c.state).where(STATE.c.kind == kind))
         return {stream: state for stream, state in rows}
 
@@ -218,12 +227,12 @@ class Transaction:
 
     def write_many(self, bulk: Bulk) -> None:
         """A bulk write: events (COPY on PostgreSQL), superseded history rows out, projection rows in."""
+        cursor = self.cursor
         if self.store.postgres:
-            columns = [c.name for c in EVENT.columns]
-            cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(f"COPY tracker_event ({', '.join(columns)}) FROM STDIN") as copy:
+            names = [c.name for c in EVENT.columns]
+            with cursor.copy(f"COPY tracker_event ({', '.join(names)}) FROM STDIN") as copy:
                 for event_row in bulk.events:
-                    copy.write_row([event_row[c] for c in columns])
+                    copy.write_row([event_row[name] for name in names])
         elif bulk.events:
             self.conn.execute(_upsert("sqlite", EVENT), bulk.events)
         dialect = self.conn.dialect.name
@@ -232,7 +241,10 @@ class Transaction:
             stale = (history.stream == stream) & (history.dag > after) & (history.dag < before)
             self.conn.execute(STATE_HISTORY.delete().where(stale))
         for table, values in ((STATE, bulk.current), (STATE_HISTORY, bulk.history), (IDEMPOTENCY, bulk.keys)):
-            if values:
+            if values and self.store.postgres:  # one statement of arrays, not a round trip per row
+                arrays = {c.name: [value[c.name] for value in values] for c in table.columns}
+                cursor.execute(_unnest_upsert(table), arrays)
+            elif values:
                 self.conn.execute(_upsert(dialect, table), values)
         if self.store.postgres and bulk.events:
             self.conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(self.position)))
@@ -255,23 +267,28 @@ class Transaction:
             "first_position": recorded[0].position,
             "last_position": recorded[-1].position,
         }
-        writes = [
-            (EVENT, rows),
-            (STATE, [current]),
-            (STATE_HISTORY, history),
-            (IDEMPOTENCY, [key] if key else []),
-        ]
+        writes = list(zip(WRITE_TABLES, (rows, [current], history, [key] if key else []), strict=True))
         try:
             if self.store.postgres:
-                sql, params = _one_statement(writes, recorded[-1].position)
-                self.conn.exec_driver_sql(sql, params)
+                sql = _one_statement(tuple(len(values) for _, values in writes))
+                params = [
+                    value[c.name] for table, values in writes for value in values for c in table.columns
+                ]
+                self.cursor.execute(sql, [*params, str(recorded[-1].position)])
             else:
                 for table, values in writes:
                     if values:
-                        self.conn.execute(_upsert("sqlite", table), values)
-        except IntegrityError as exc:  # (stream, version) taken: a state row behind its stream
+                        sql, parameters = _driver_upsert(self.conn.dialect, table)
+                        self.cursor.executemany(sql, [parameters(value) for value in values])
+        except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:  # (stream, version) taken
             raise VersionConflict(stream, version) from exc
         return recorded
+
+    def _seen(self, stream: str | None, key: str | None) -> _Seen:
+        sql, parameters, recorded_at = _driver_seen(self.conn.dialect)
+        self.cursor.execute(sql, parameters({"stream": stream, "key": key}))
+        values = self.cursor.fetchone()
+        return _Seen._make((*values[:2], recorded_at(values[2]), *values[3:]))
 
     def _follow(self, head: Any) -> None:
         """Continue the chain from the log's head (position None on an empty log)."""
@@ -284,8 +301,11 @@ class Transaction:
         self, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], list[Recorded]]:
         position, prev_hash, now = self.position, self.prev_hash, self.now
-        meta_dict = {**metadata, "schema_version": SCHEMA_VERSION}
-        meta = canonical_json(meta_dict)
+        if metadata is not self._metadata:  # a bulk write chains many events with one metadata
+            self._metadata = metadata
+            self._meta = {**metadata, "schema_version": SCHEMA_VERSION}
+            self._meta_text = canonical_json(self._meta)
+        meta_dict, meta = self._meta, self._meta_text
         rows, recorded = [], []
         for event in events:
             position, version = position + 1, version + 1
@@ -313,6 +333,8 @@ class Transaction:
         return rows, recorded
 
 
+_LOST = (psycopg.OperationalError, sqlite3.OperationalError)  # from the driver's cursor: a lost connection
+WRITE_TABLES = (EVENT, STATE, STATE_HISTORY, IDEMPOTENCY)  # what an append writes, in this order
 UPSERT_KEYS = {"tracker_state": ("stream",), "tracker_state_history": ("stream", "dag")}
 
 
@@ -327,22 +349,63 @@ def _upsert(dialect: str, table: Table) -> Any:
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
 
 
-def _one_statement(
-    writes: list[tuple[Table, list[dict[str, Any]]]], position: int
-) -> tuple[str, dict[str, Any]]:
-    """PostgreSQL: every write of an append and its NOTIFY as one statement, so one round trip."""
-    parts, params = [], {"notify": str(position)}
-    for n, (table, values) in enumerate(writes):
-        if values:
-            columns = [c.name for c in table.columns]
-            rows = ", ".join(
-                "(" + ", ".join(f"%(w{n}r{r}{c})s" for c in columns) + ")" for r in range(len(values))
-            )
-            params |= {f"w{n}r{r}{c}": value[c] for r, value in enumerate(values) for c in columns}
+class _Seen(NamedTuple):
+    position: int | None
+    hash: str | None
+    recorded_at: datetime | None
+    state: str | None
+    fingerprint: str | None
+    first_position: int | None
+    last_position: int | None
+
+
+@functools.cache
+def _driver_seen(dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], Any], Callable[[Any], Any]]:
+    """`_SEEN` in the driver's parameter style, its parameters, and its recorded_at as a UTC datetime."""
+    compiled = _SEEN.compile(dialect=dialect)
+    order = compiled.positiontup
+    convert = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None) or (lambda value: value)
+    return str(compiled), (lambda named: tuple(named[n] for n in order)) if order else dict, convert
+
+
+@functools.cache
+def _driver_upsert(dialect: Dialect, table: Table) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]:
+    """SQLite: a table's INSERT (or upsert) in the driver's style, and its parameters from a row dict."""
+    columns = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in table.columns]
+    places = ", ".join("?" for _ in columns)
+    into = f"{table.name} ({', '.join(name for name, _ in columns)})"
+    sql = f"INSERT INTO {into} VALUES ({places}){_on_conflict(table)}"  # noqa: S608 (our names only)
+
+    def parameters(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(convert(row[name]) if convert else row[name] for name, convert in columns)
+
+    return sql, parameters
+
+
+@functools.cache
+def _unnest_upsert(table: Table) -> str:
+    """PostgreSQL: INSERT … SELECT FROM unnest(one array per column), upserting projection tables.
+
+    The arrays go in binary (%b): as text psycopg quotes every element with a regular expression."""
+    dialect = postgresql.dialect()
+    arrays = ", ".join(f"%({c.name})b::{c.type.compile(dialect=dialect)}[]" for c in table.columns)
+    into = f"{table.name} ({', '.join(c.name for c in table.columns)})"
+    return f"INSERT INTO {into} SELECT * FROM unnest({arrays}){_on_conflict(table)}"  # noqa: S608
+
+
+@functools.lru_cache(maxsize=64)
+def _one_statement(counts: tuple[int, ...]) -> str:
+    """PostgreSQL: every write of an append and its NOTIFY as one statement, so one round trip; its
+    text depends only on how many rows go to each table, so it is built once and prepared by psycopg."""
+    parts = []
+    for n, (table, count) in enumerate(zip(WRITE_TABLES, counts, strict=True)):
+        if count:
+            row = "(" + ", ".join(["%s"] * len(table.columns)) + ")"
             # Only our own table and column names go into the text; every value is a parameter.
-            into = f"{table.name} ({', '.join(columns)})"
-            parts.append(f"w{n} AS (INSERT INTO {into} VALUES {rows}{_on_conflict(table)})")  # noqa: S608
-    return f"WITH {', '.join(parts)} SELECT pg_notify('{NOTIFY_CHANNEL}', %(notify)s)", params
+            into = f"{table.name} ({', '.join(c.name for c in table.columns)})"
+            values = ", ".join([row] * count)
+            parts.append(f"w{n} AS (INSERT INTO {into} VALUES {values}{_on_conflict(table)})")  # noqa: S608
+    return f"WITH {', '.join(parts)} SELECT pg_notify('{NOTIFY_CHANNEL}', %s)"
 
 
 def _on_conflict(table: Table) -> str:
