@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from koers.observability import correlation_id
 from koers.problems import ProblemError, problems
@@ -47,15 +48,18 @@ class Schrijven:
     key: str | None
     if_match: str | None
 
-    def record(self, body: BaseModel, decide: Decision) -> RecordedEvent:
+    async def record(self, body: BaseModel, decide: Decision) -> RecordedEvent:
         meta = {
             "actor": self.principal.id,
             "correlation_id": correlation_id.get(),
             "idempotency_key": self.key,
         }
         stream = stream_of("actie", self.actie_id)
-        recorded = writes.execute(
-            self.tracker.store, stream, decide, meta, _version(self.if_match), self._idempotency(body)
+        version, idempotency = _version(self.if_match), self._idempotency(body)
+        # The store blocks, so it gets a worker thread; the routes are async because FastAPI gives a sync
+        # route's answer a second thread hop of its own, only to validate it.
+        recorded = await run_in_threadpool(
+            writes.execute, self.tracker.store, stream, decide, meta, version, idempotency
         )
         event = recorded[-1]
         self.response.headers["ETag"] = f'"{event.version}"'
@@ -93,22 +97,22 @@ SchrijvenDep = Annotated[Schrijven, Depends(schrijven)]
 
 
 @router.post("/acties/{actie_id}/updates", status_code=201, responses=WRITE_PROBLEMS)
-def post_update(write: SchrijvenDep, body: MeldVoortgang) -> RecordedEvent:
+async def post_update(write: SchrijvenDep, body: MeldVoortgang) -> RecordedEvent:
     """Meld de status en voortgang van een actie."""
-    return write.record(body, lambda state: meld(state, body))
+    return await write.record(body, lambda state: meld(state, body))
 
 
 @router.post("/acties/{actie_id}/correcties", status_code=201, responses=WRITE_PROBLEMS)
-def post_correctie(write: SchrijvenDep, body: CorrigeerVoortgang) -> RecordedEvent:
+async def post_correctie(write: SchrijvenDep, body: CorrigeerVoortgang) -> RecordedEvent:
     """Corrigeer een eerdere melding; het origineel blijft zichtbaar in de geschiedenis."""
-    doel = write.tracker.store.get(body.corrigeert)
-    return write.record(body, lambda state: corrigeer(state, body, doel))
+    doel = await run_in_threadpool(write.tracker.store.get, body.corrigeert)
+    return await write.record(body, lambda state: corrigeer(state, body, doel))
 
 
 @router.post("/acties/{actie_id}/heropen", status_code=201, responses=WRITE_PROBLEMS)
-def post_heropen(write: SchrijvenDep, body: HeropenActie) -> RecordedEvent:
+async def post_heropen(write: SchrijvenDep, body: HeropenActie) -> RecordedEvent:
     """Heropen een afgeronde of gestopte actie, met de reden."""
-    return write.record(body, lambda state: heropen(state, body))
+    return await write.record(body, lambda state: heropen(state, body))
 
 
 def _version(if_match: str | None) -> int | None:
