@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 
 WRITE_LOCK = "koers_write_lock"
@@ -37,7 +39,9 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the pragmas and transaction handling the event log relies on."""
     if not is_sqlite(url):
-        return create_engine(sqlalchemy_url(url), pool_pre_ping=True, **kwargs)
+        engine = create_engine(sqlalchemy_url(url), **kwargs)
+        event.listen(engine, "checkout", _closed_by_server)
+        return engine
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -45,6 +49,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # What pool_pre_ping finds with a round trip per checkout, a look at the socket finds for free: an idle
+    # connection has something to read only when PostgreSQL said goodbye (a restart, a terminated backend)
+    # or closed it. The pool then replaces it before anyone uses it. (poll, not select: any fd number.)
+    if dbapi_connection.closed:
+        raise DisconnectionError("this pooled connection is closed")
+    socket = select.poll()
+    socket.register(dbapi_connection.fileno(), select.POLLIN)
+    if socket.poll(0):
+        raise DisconnectionError("PostgreSQL closed this pooled connection")
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
