@@ -43,8 +43,12 @@ def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     keys = [c.name for c in table.primary_key.columns]
-    stmt = dialect_insert(conn, table).values(rows)
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in rows[0]}))
+    stmt = dialect_insert(conn, table)
+    # The rows as parameters of one statement, not in its text: a statement per row count would fill
+    # SQLAlchemy's compiled cache (tens of MB while the notifier catches up on a long feed).
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in rows[0]}), rows
+    )
 
 
 def checkpoint(conn: Connection) -> int:
@@ -110,4 +114,4 @@ def enqueue(
         for kanaal in kanalen_voor(voorkeuren.get(n.ontvanger), n.soort)
     ]
     if rows:
-        conn.execute(dialect_insert(conn, DELIVERY).values(rows).on_conflict_do_nothing())
+        conn.execute(dialect_insert(conn, DELIVERY).on_conflict_do_nothing(), rows)
