@@ -19,6 +19,7 @@ from bench import (
     dashboard,
     deps,
     growth,
+    history_import,
     http_benches,
     machine,
     memory,
@@ -37,6 +38,7 @@ BUDGETS = {
 }
 FEED_SEED = {"quick": 2_000, "full": 50_000}
 ALERT_UPDATES = {"quick": 6, "full": 600}  # half are risico: 300 alerts timed in full mode
+IMPORT_LINES = {"quick": 2_000, "full": 200_000}
 LONG_LOG = {"quick": 20_000, "full": 1_000_000}  # filled once per backend, shared (bench/filled_log.py)
 Bench = Callable[[Scratch, str, Budget, str], list[Result]]
 BENCHES: dict[str, Bench] = {
@@ -50,6 +52,7 @@ BENCHES: dict[str, Bench] = {
     "rebuild": lambda s, b, _budget, mode: rebuild.run(s, b, LONG_LOG[mode]),
     "memory": lambda s, b, _budget, mode: memory.run(s, b, LONG_LOG[mode]),
     "growth": lambda s, b, budget, mode: growth.run(s, b, budget, LONG_LOG[mode]),
+    "import": lambda s, b, _budget, mode: history_import.run(s, b, IMPORT_LINES[mode]),
 }
 
 

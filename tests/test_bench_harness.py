@@ -32,6 +32,7 @@ BENCHES = {
     "memory notifier",
     "store append, empty log",
     "store append, long log",
+    "history import",
 }
 
 
