@@ -1,7 +1,8 @@
 """Rebuild: `python -m tracker rebuild` as an operator runs it, on the run's long log.
 
 The rate is events over the command's wall time, interpreter start included; the peak RSS is the
-child's own (its rusage). A rebuild leaves the projections as they were, so the shared log is used."""
+child's own high-water mark (bench/rss.py). A rebuild leaves the projections as they were, so the
+shared log is used."""
 
 from __future__ import annotations
 
