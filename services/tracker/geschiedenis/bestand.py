@@ -6,6 +6,7 @@ or 31-03-2026, decimals as 12,5 or 12.5."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 from collections.abc import Iterator
@@ -142,14 +143,12 @@ def _waarde(naam: str, tekst: str) -> object:
 
 def _datum(tekst: str) -> date:
     # Not strptime: it takes the locale lock and is the slowest step of a large import.
-    try:
+    with contextlib.suppress(ValueError):
         if tekst[4:5] == "-":
             return date.fromisoformat(tekst)
         dag, maand, jaar = tekst.split("-")
         if len(jaar) == 4:
             return date(int(jaar), int(maand), int(dag))
-    except ValueError:
-        pass
     raise ValueError(f"{tekst!r} is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)")
 
 
