@@ -77,7 +77,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     # A writer takes SQLite's write lock at BEGIN, so two appends never both read the same head.
     immediate = connection.get_execution_options().get(WRITE_LOCK, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # On the driver's connection: through SQLAlchemy this statement cost a sixth of an append.
+    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
