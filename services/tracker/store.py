@@ -219,12 +219,6 @@ class Transaction:
             raise IdempotencyMismatch(idempotency.key)
         return row.first_position, row.last_position
 
-    def chain(
-        self, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
-    ) -> tuple[list[dict[str, Any]], list[Recorded]]:
-        """Place events after the head, hash-chained, without writing them: a bulk write collects these."""
-        return self._records(stream, version, events, metadata)
-
     def write_many(self, bulk: Bulk) -> None:
         """A bulk write: events (COPY on PostgreSQL), superseded history rows out, projection rows in."""
         cursor = self.cursor
@@ -259,7 +253,7 @@ class Transaction:
         idempotency: Idempotency | None = None,
     ) -> list[Recorded]:
         """After `seen`: the events, their projection rows and the key; one statement on PostgreSQL."""
-        rows, recorded = self._records(stream, version, events, metadata)
+        rows, recorded = self.chain(stream, version, events, metadata)
         current, history = project(recorded)
         key = idempotency and {
             "key": idempotency.key,
@@ -297,9 +291,10 @@ class Transaction:
         # Time in the log never runs backwards, so "recorded by the end of a day" is a prefix of the log.
         self.now = max(self.store.clock(), head.recorded_at) if head.position else self.store.clock()
 
-    def _records(
+    def chain(
         self, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], list[Recorded]]:
+        """Place events after the head, hash-chained: their rows and records, not yet written."""
         position, prev_hash, now = self.position, self.prev_hash, self.now
         if metadata is not self._metadata:  # a bulk write chains many events with one metadata
             self._metadata = metadata

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.tracker.factories import new_store
 from tracker.catalogue.loader import load_catalogue
@@ -15,12 +16,17 @@ from tracker.settings import HENGELO
 ADMIN = "concurrency-admin"
 
 
-def test_twenty_concurrent_stale_updates_let_one_win_and_keep_the_log_whole(
-    tracker_url: str, services: Any
-) -> None:
+@pytest.fixture
+def running(tracker_url: str, services: Any) -> tuple[Any, Any]:
+    """The event store with the Hengelo catalogue, and a tracker process serving it."""
     store = new_store(tracker_url)
     load_catalogue(store, HENGELO)
     tracker = services("tracker", {"TRACKER_DATABASE_URL": tracker_url, "TRACKER_ADMIN_TOKEN": ADMIN})
+    return store, tracker
+
+
+def test_twenty_concurrent_stale_updates_let_one_win_and_keep_the_log_whole(running: tuple[Any, Any]) -> None:
+    store, tracker = running
     headers = {"Authorization": f"Bearer {ADMIN}", "If-Match": '"1"'}
 
     def post(i: int) -> int:
@@ -39,10 +45,8 @@ def test_twenty_concurrent_stale_updates_let_one_win_and_keep_the_log_whole(
     assert store.verify().ok
 
 
-def test_twenty_concurrent_updates_without_if_match_all_land(tracker_url: str, services: Any) -> None:
-    store = new_store(tracker_url)
-    load_catalogue(store, HENGELO)
-    tracker = services("tracker", {"TRACKER_DATABASE_URL": tracker_url, "TRACKER_ADMIN_TOKEN": ADMIN})
+def test_twenty_concurrent_updates_without_if_match_all_land(running: tuple[Any, Any]) -> None:
+    store, tracker = running
 
     def post(i: int) -> int:
         body = {"status": "op_koers", "voortgang": i}
@@ -61,12 +65,8 @@ def test_twenty_concurrent_updates_without_if_match_all_land(tracker_url: str, s
     assert store.verify().ok
 
 
-def test_sigterm_lets_a_waiting_long_poll_finish_before_the_tracker_exits(
-    tracker_url: str, services: Any
-) -> None:
-    store = new_store(tracker_url)
-    load_catalogue(store, HENGELO)
-    tracker = services("tracker", {"TRACKER_DATABASE_URL": tracker_url, "TRACKER_ADMIN_TOKEN": ADMIN})
+def test_sigterm_lets_a_waiting_long_poll_finish_before_the_tracker_exits(running: tuple[Any, Any]) -> None:
+    store, tracker = running
     feed = f"{tracker.url}/api/v1/events?after={store.head()}&wait=3"
     with ThreadPoolExecutor(max_workers=1) as pool:
         waiting = pool.submit(httpx.get, feed, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)
