@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.event import listen
 
 from koers.db import WRITE_LOCK, UTCDateTime
 from tracker.chain import GENESIS_HASH, Verification, canonical_json, chain_hash, verify_chain
@@ -27,7 +28,7 @@ from tracker.tables import EVENT, IDEMPOTENCY, STATE, STATE_HISTORY
 from tracker.upcasting import upcast
 
 if TYPE_CHECKING:
-    from sqlalchemy import Dialect, Engine, Row, Table
+    from sqlalchemy import Connection, Dialect, Engine, Row, Table
 
 ADVISORY_LOCK_KEY = 72_656_179  # any constant; every writer of the log takes this one
 NOTIFY_CHANNEL = "koers_events"
@@ -93,6 +94,9 @@ class EventStore:
         self.listeners: list[Callable[[int], None]] = []
         # Writers of this process queue here rather than in SQLite's busy handler, which sleeps.
         self.local_lock = threading.Lock()
+        self._writer: Connection | None = None
+        if not self.postgres:
+            listen(engine, "engine_disposed", lambda _engine: self._close_writer())
 
     # --- writing -------------------------------------------------------------------------------------
 
@@ -102,6 +106,40 @@ class EventStore:
 
     def locked(self) -> Transaction:
         return self.transaction()
+
+    def _connect(self) -> Connection:
+        """A connection for a write transaction. PostgreSQL's comes from the pool, which replaces those
+        the server closed; SQLite's is kept between transactions, which the local lock already takes
+        one at a time, so that an append does not pay for a checkout and a checkin."""
+        if self.postgres:
+            return self.engine.connect().execution_options(**{WRITE_LOCK: True})
+        self.local_lock.acquire()
+        try:
+            if self._writer is None:
+                self._writer = self.engine.connect().execution_options(**{WRITE_LOCK: True})
+            return self._writer
+        except BaseException:
+            self.local_lock.release()
+            raise
+
+    def _release(self, conn: Connection, reusable: bool) -> None:
+        """End what `_connect` began; a connection that failed is closed, not kept."""
+        if self.postgres:
+            conn.close()
+            return
+        try:
+            if not reusable:
+                self._writer = None
+                conn.close()
+        finally:
+            self.local_lock.release()
+
+    def _close_writer(self) -> None:
+        with self.local_lock:
+            if self._writer is not None:
+                self._writer.invalidate()  # closes the file now: the pool it came from is gone
+                self._writer.close()
+                self._writer = None
 
     def _committed(self, appended: Counter[str], head: int) -> None:
         for type_, count in appended.items():
@@ -164,30 +202,33 @@ class Transaction:
         self._meta_text = ""
 
     def __enter__(self) -> Transaction:
-        if not self.store.postgres:
-            self.store.local_lock.acquire()
-        self.conn = self.store.engine.connect().execution_options(**{WRITE_LOCK: True})
-        self.tx = self.conn.begin()
-        # The hot statements go to the driver's cursor: SQLAlchemy's work per statement costs more than
-        # SQLite's own. They are compiled once per dialect from the same tables (`_driver_*`).
-        self.cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        if self.store.postgres:
-            self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+        self.conn = self.store._connect()
+        try:
+            self.tx = self.conn.begin()
+            # The hot statements go to the driver's cursor: SQLAlchemy's work per statement costs more than
+            # SQLite's own. They are compiled once per dialect from the same tables (`_driver_*`).
+            self.cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            if self.store.postgres:
+                self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+        except BaseException:
+            self.store._release(self.conn, reusable=False)
+            raise
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
+        lost = isinstance(exc_type, type) and issubclass(exc_type, _LOST)
+        ended = False
         try:
             if exc_type is None:
                 self.tx.commit()
-            elif isinstance(exc_type, type) and issubclass(exc_type, _LOST):
-                # SQLAlchemy did not see the driver's error: the pool must not hand out this connection.
+            elif lost:
+                # SQLAlchemy did not see the driver's error: nobody must use this connection again.
                 self.conn.invalidate()
             else:
                 self.tx.rollback()
+            ended = not lost
         finally:
-            self.conn.close()
-            if not self.store.postgres:
-                self.store.local_lock.release()
+            self.store._release(self.conn, reusable=ended)
         if exc_type is None and self.appended:
             self.store._committed(self.appended, self.position)
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from tests.conftest import Databases
 from tests.tracker.factories import RISICO, new_store, register_actie, report
 from tracker import projections, upcasting, writes
 from tracker.domain import ActieState, MeldVoortgang, meld
 from tracker.events import VoortgangGemeld
+from tracker.migrate import upgrade
 from tracker.rebuild import rebuild
 from tracker.store import Idempotency, IdempotencyMismatch, VersionConflict
 from tracker.tables import STATE, STATE_HISTORY
@@ -156,6 +161,31 @@ def test_recorded_time_never_runs_backwards_in_the_log(tracker_url: str) -> None
     report(store)
     first, second = store.read_rows(0, 10)
     assert second.recorded_at >= first.recorded_at
+
+
+def test_after_a_lost_connection_the_next_append_goes_through_a_new_one(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    lost = psycopg.OperationalError if store.postgres else sqlite3.OperationalError
+    with pytest.raises(lost), store.transaction() as tx:
+        tx.cursor.connection.close()  # as when the server or the disk goes away mid-transaction
+        raise lost("the connection is gone")
+    report(store)
+    assert store.head() == 2 and store.verify().ok
+
+
+def test_disposing_the_engine_closes_the_sqlite_file_and_a_later_append_opens_it_again(
+    databases: Databases,
+) -> None:
+    url = databases.fresh("sqlite", "tracker", upgrade)
+    store = new_store(url)
+    register_actie(store)
+    wal = Path(f"{store.engine.url.database}-wal")
+    assert wal.exists()
+    store.engine.dispose()
+    assert not wal.exists()  # SQLite folds the WAL back and removes it when its last connection closes
+    report(store)
+    assert store.head() == 2
 
 
 def _state(store: object) -> ActieState:
