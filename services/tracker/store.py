@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import sqlite3
 import threading
 import uuid
@@ -405,17 +406,22 @@ def _driver_seen(dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], Any]
 
 
 @functools.cache
-def _driver_upsert(dialect: Dialect, table: Table) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]:
+def _driver_upsert(dialect: Dialect, table: Table) -> tuple[str, Callable[[dict[str, Any]], list[Any]]]:
     """SQLite: a table's INSERT (or upsert) in the driver's style, and its parameters from a row dict."""
-    columns = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in table.columns]
-    places = ", ".join("?" for _ in columns)
-    into = f"{table.name} ({', '.join(name for name, _ in columns)})"
-    sql = f"INSERT INTO {into} VALUES ({places}){_on_conflict(table)}"  # noqa: S608 (our names only)
+    names = [c.name for c in table.columns]
+    values = operator.itemgetter(*names)
+    # Only the date and time columns have a bind processor; the others go to the driver as they are.
+    processors = (c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns)
+    converts = [(i, convert) for i, convert in enumerate(processors) if convert]
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"  # noqa: S608
 
-    def parameters(row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(convert(row[name]) if convert else row[name] for name, convert in columns)
+    def parameters(row: dict[str, Any]) -> list[Any]:
+        params = list(values(row))
+        for i, convert in converts:
+            params[i] = convert(params[i])
+        return params
 
-    return sql, parameters
+    return sql + _on_conflict(table), parameters
 
 
 @functools.cache
