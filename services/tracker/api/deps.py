@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
@@ -13,7 +14,6 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 
 from koers.problems import ProblemError
 from koers.ratelimit import TokenBuckets
@@ -65,15 +65,19 @@ async def get_tracker(request: Request) -> Tracker:
 
 TrackerDep = Annotated[Tracker, Depends(get_tracker)]
 _bearer = HTTPBearer(auto_error=False, description="Een token van Koersmonitor.")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-async def get_principal(
-    tracker: TrackerDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
+async def get_principal(tracker: TrackerDep, credentials: BearerDep) -> Principal:
+    return await principal_of(tracker, credentials)
+
+
+async def principal_of(tracker: Tracker, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The caller behind the bearer token; a plain function too, for a dependency that needs it among more."""
     if credentials is None:
         return ANONIEM
     digest, now = hash_secret(credentials.credentials), tracker.clock()
-    principal = tracker.tokens.get(digest, now) or await run_in_threadpool(
+    principal = tracker.tokens.get(digest, now) or await asyncio.to_thread(
         tracker.tokens.authenticate, tracker.engine, digest, tracker.configured, now
     )
     if principal is None:
