@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import Engine, MetaData, text
 from starlette.responses import Response
 
@@ -24,6 +25,9 @@ from koers.problems import ProblemError, install_problem_handlers
 
 API_VERSION = "1.0.0"
 CONTACT = {"name": "Koersmonitor", "email": "koersmonitor@hengelo.nl", "url": "https://www.hengelo.nl"}
+# We export Prometheus metrics, not OpenTelemetry. FastAPI's own telemetry, left on, asks for the three
+# global OpenTelemetry providers (reading the environment) in each of our two apps on every request.
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ def api_app(title: str, description: str, base_url: str, routers: Iterable[APIRo
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        telemetry=NO_TELEMETRY,
     )
     for router in routers:
         api.include_router(router)
@@ -112,7 +117,12 @@ def service_app(
 ) -> FastAPI:
     """The outer app: /api/v1, /healthz, /readyz (503 with the reason), /metrics, and the request guard."""
     app = FastAPI(
-        title=f"Koersmonitor {name}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+        title=f"Koersmonitor {name}",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        telemetry=NO_TELEMETRY,
     )
     app.mount("/api/v1", api)
     checks = list(ready)
