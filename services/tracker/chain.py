@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 GENESIS_HASH = "0" * 64
 
 
@@ -22,7 +24,30 @@ class Verification:
 
 
 def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, no escapes beyond JSON's own: the text the log keeps and the chain hashes."""
+    if _plain(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+        except TypeError:  # an int past 64 bits, a lone surrogate
+            pass
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# For strings, ints, booleans and null, and lists and str-keyed dicts of them, orjson writes byte for byte
+# what json.dumps writes, in a third of the time. Floats it writes its own way (0.00001 for 1e-05, null
+# for NaN), and some types json.dumps refuses it takes: those values go to json.dumps.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
+    if kind is list or kind is tuple:
+        return all(_plain(item) for item in value)
+    return False
 
 
 def chain_hash(
