@@ -20,6 +20,9 @@ def serve(host: str = "127.0.0.1", port: int = 8001) -> None:
     """Start the notifier: its API, and the consumer, outbox and planner beside it."""
     import uvicorn
 
+    from koers.malloc import one_arena
+
+    one_arena()  # before uvicorn starts any thread
     uvicorn.run("notifier.main:production_app", factory=True, host=host, port=port, log_config=None)
 
 

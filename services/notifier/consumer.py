@@ -103,9 +103,12 @@ async def _step(
     """Read and process one page; True when it held events (so the outbox has work)."""
     seen = await anyio.to_thread.run_sync(read_checkpoint, engine)
     params = {"after": seen, "limit": settings.feed_limit, "wait": settings.feed_wait}
-    response = await client.get("/api/v1/events", params=params)
-    response.raise_for_status()
-    page = FeedPage.model_validate_json(response.content)
+    # The body is read into a local rather than `response.content`: a response is in a reference cycle
+    # with its stream, so each page's body would wait for the cycle collector, pages piling up meanwhile.
+    async with client.stream("GET", "/api/v1/events", params=params) as response:
+        response.raise_for_status()
+        body = b"".join([chunk async for chunk in response.aiter_bytes()])
+    page = FeedPage.model_validate_json(body)
     if page.events:
         await anyio.to_thread.run_sync(process, engine, seen, page, clock())
         POSITION.set(page.last_position)
