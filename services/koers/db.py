@@ -75,10 +75,13 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
+    driver = connection.connection.dbapi_connection
+    if driver.in_transaction:  # begun on the driver (the event store's appends): the statement joins it
+        return
     # A writer takes SQLite's write lock at BEGIN, so two appends never both read the same head.
     immediate = connection.get_execution_options().get(WRITE_LOCK, False)
     # On the driver's connection: through SQLAlchemy this statement cost a sixth of an append.
-    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -205,12 +205,18 @@ class Transaction:
     def __enter__(self) -> Transaction:
         self.conn = self.store._connect()
         try:
-            self.tx = self.conn.begin()
-            # The hot statements go to the driver's cursor: SQLAlchemy's work per statement costs more than
-            # SQLite's own. They are compiled once per dialect from the same tables (`_driver_*`).
-            self.cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            # The transaction and the hot statements are the driver's: SQLAlchemy's work per statement, and
+            # its begin and commit, cost more than SQLite's own. The statements are compiled once per
+            # dialect from the same tables (`_driver_*`). A statement through SQLAlchemy joins the
+            # transaction (`koers.db._sqlite_begin`; psycopg begins one implicitly, as here).
+            self.driver = self.conn.connection.driver_connection
+            self.cursor = self.driver.cursor()  # type: ignore[union-attr]
             if self.store.postgres:
                 self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+            else:
+                self.cursor.execute(
+                    "BEGIN IMMEDIATE"
+                )  # SQLite's write lock, so no other writer reads the head
         except BaseException:
             self.store._release(self.conn, reusable=False)
             raise
@@ -220,18 +226,25 @@ class Transaction:
         lost = isinstance(exc_type, type) and issubclass(exc_type, _LOST)
         ended = False
         try:
-            if exc_type is None:
-                self.tx.commit()
-            elif lost:
+            if lost:
                 # SQLAlchemy did not see the driver's error: nobody must use this connection again.
                 self.conn.invalidate()
+            elif self.conn.in_transaction():  # a statement through SQLAlchemy joined the transaction
+                self._end(self.conn, commit=exc_type is None)
             else:
-                self.tx.rollback()
+                self._end(self.driver, commit=exc_type is None)
             ended = not lost
         finally:
             self.store._release(self.conn, reusable=ended)
         if exc_type is None and self.appended:
             self.store._committed(self.appended, self.position)
+
+    @staticmethod
+    def _end(connection: Any, commit: bool) -> None:
+        if commit:
+            connection.commit()
+        else:
+            connection.rollback()
 
     def seen(self, stream: str, idempotency: Idempotency | None = None) -> Seen:
         """The head, the stream's state and an earlier result for the key, in one round trip."""

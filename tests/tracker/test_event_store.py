@@ -163,6 +163,19 @@ def test_recorded_time_never_runs_backwards_in_the_log(tracker_url: str) -> None
     assert second.recorded_at >= first.recorded_at
 
 
+def test_statements_through_sqlalchemy_share_the_transaction_and_its_rollback(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.seen("actie/wilderinkshoek")
+        tx.conn.execute(STATE.delete())
+        raise RuntimeError("refused after the delete")
+    assert _state(store).version == 1
+    with store.transaction() as tx:
+        tx.conn.execute(STATE.delete())
+    assert projections.current_one(store.engine, "actie/wilderinkshoek") is None
+
+
 def test_after_a_lost_connection_the_next_append_goes_through_a_new_one(tracker_url: str) -> None:
     store = new_store(tracker_url)
     register_actie(store)
