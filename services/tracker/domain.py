@@ -92,11 +92,14 @@ def stream_of(kind: str, id_: str) -> str:
 
 # --- decide --------------------------------------------------------------------------------------------
 
+# An event takes its command's fields straight from the model's __dict__ (`vars`): model_dump would first
+# copy them, which cost as much as the validation.
+
 
 def meld(state: State | None, cmd: MeldVoortgang) -> list[Event]:
     actie = _open_actie(state)
     _check_melding(actie, cmd)
-    return [VoortgangGemeld(**cmd.model_dump())]
+    return [VoortgangGemeld.model_validate(vars(cmd))]
 
 
 def importeer(state: State | None, cmd: ImporteerVoortgang) -> list[Event]:
@@ -107,7 +110,7 @@ def importeer(state: State | None, cmd: ImporteerVoortgang) -> list[Event]:
         fouten.append(("peildatum", f"ligt niet na de laatste melding van deze actie ({laatste})"))
     if fouten:
         raise OngeldigeMelding("De melding is niet volledig of niet juist.", fouten)
-    return [VoortgangGeimporteerd(**cmd.model_dump())]
+    return [VoortgangGeimporteerd.model_validate(vars(cmd))]
 
 
 def corrigeer(state: State | None, cmd: CorrigeerVoortgang, doel: Recorded | None) -> list[Event]:
@@ -123,7 +126,7 @@ def corrigeer(state: State | None, cmd: CorrigeerVoortgang, doel: Recorded | Non
             [("corrigeert", "is geen voortgangsmelding")],
         )
     _check_melding(actie, cmd)
-    return [VoortgangGecorrigeerd(**cmd.model_dump())]
+    return [VoortgangGecorrigeerd.model_validate(vars(cmd))]
 
 
 def heropen(state: State | None, cmd: HeropenActie) -> list[Event]:
