@@ -6,10 +6,10 @@ import os
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
     from types import TracebackType
 
 from koers.processes import HOST, free_port, wait_ready
@@ -41,6 +41,11 @@ class Service:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=5)
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the process so far, all its threads (from Linux's /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def _wait_ready(self, seconds: float) -> None:
         if reason := wait_ready(self.url + self.ready_path, self.process, seconds):
