@@ -37,17 +37,19 @@ def canonical_json(value: Any) -> str:
 # what json.dumps writes, in a third of the time. Floats it writes its own way (0.00001 for 1e-05, null
 # for NaN), and some types json.dumps refuses it takes: those values go to json.dumps.
 _PLAIN = frozenset({str, int, bool, type(None)})
+_STR = frozenset({str})
 
 
 def _plain(value: Any) -> bool:
+    # Leaves are checked a container at a time (issuperset over their types, in C); only a container
+    # holding another container, or a float, goes on item by item.
     kind = type(value)
-    if kind in _PLAIN:
-        return True
     if kind is dict:
-        return all(type(key) is str and _plain(item) for key, item in value.items())
+        keys, items = map(type, value), value.values()
+        return _STR.issuperset(keys) and (_PLAIN.issuperset(map(type, items)) or all(map(_plain, items)))
     if kind is list or kind is tuple:
-        return all(_plain(item) for item in value)
-    return False
+        return _PLAIN.issuperset(map(type, value)) or all(map(_plain, value))
+    return kind in _PLAIN
 
 
 def chain_hash(
