@@ -144,7 +144,7 @@ class EventStore:
 
     def _committed(self, appended: Counter[str], head: int) -> None:
         for type_, count in appended.items():
-            EVENTS_APPENDED.labels(type_).inc(count)
+            _appended(type_).inc(count)
         LOG_HEAD.set(head)
         for listener in self.listeners:
             listener(head)
@@ -386,6 +386,12 @@ class Transaction:
 _LOST = (psycopg.OperationalError, sqlite3.OperationalError)  # from the driver's cursor: a lost connection
 WRITE_TABLES = (EVENT, STATE, STATE_HISTORY, IDEMPOTENCY)  # what an append writes, in this order
 UPSERT_KEYS = {"tracker_state": ("stream",), "tracker_state_history": ("stream", "dag")}
+
+
+@functools.cache
+def _appended(type_: str) -> Any:
+    """The counter of an event type: labels() takes a lock and builds a key on every call."""
+    return EVENTS_APPENDED.labels(type_)
 
 
 @functools.cache
