@@ -123,14 +123,7 @@ def summarize(collapsed: Path, top: int = 30) -> str:
     return "\n".join(lines) + "\n"
 
 
-# The write routes hop with asyncio.to_thread: an idle worker of its executor waits inside `_worker`.
-IDLE = frozenset(
-    {
-        "Condition.wait (threading.py)",
-        "Runner.run (asyncio/runners.py)",
-        "_worker (concurrent/futures/thread.py)",
-    }
-)
+IDLE = frozenset({"Condition.wait (threading.py)", "Runner.run (asyncio/runners.py)"})
 WAITING = {"Connection.wait (psycopg/connection.py)": "psycopg: waiting for PostgreSQL's answer"}
 OWN_CODE = tuple(
     f"{package}/{module}.py)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 import time
@@ -14,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from koers.problems import ProblemError
 from koers.ratelimit import TokenBuckets
@@ -77,7 +77,7 @@ async def principal_of(tracker: Tracker, credentials: HTTPAuthorizationCredentia
     if credentials is None:
         return ANONIEM
     digest, now = hash_secret(credentials.credentials), tracker.clock()
-    principal = tracker.tokens.get(digest, now) or await asyncio.to_thread(
+    principal = tracker.tokens.get(digest, now) or await run_in_threadpool(
         tracker.tokens.authenticate, tracker.engine, digest, tracker.configured, now
     )
     if principal is None:

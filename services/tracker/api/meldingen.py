@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from koers.observability import correlation_id
 from koers.problems import ProblemError, problems
@@ -57,9 +57,8 @@ class Schrijven:
         stream = stream_of("actie", self.actie_id)
         version, idempotency = _version(self.if_match), self._idempotency(body)
         # The store blocks, so it gets a worker thread; the routes are async because FastAPI gives a sync
-        # route's answer a second thread hop of its own, only to validate it. asyncio's hop costs half of
-        # anyio's (no capacity limiter, no cancel scope) and, like it, carries the correlation id along.
-        recorded = await asyncio.to_thread(
+        # route's answer a second thread hop of its own, only to validate it.
+        recorded = await run_in_threadpool(
             writes.execute, self.tracker.store, stream, decide, meta, version, idempotency
         )
         event = recorded[-1]
@@ -109,7 +108,7 @@ async def post_update(write: SchrijvenDep, body: MeldVoortgang) -> RecordedEvent
 @router.post("/acties/{actie_id}/correcties", status_code=201, responses=WRITE_PROBLEMS)
 async def post_correctie(write: SchrijvenDep, body: CorrigeerVoortgang) -> RecordedEvent:
     """Corrigeer een eerdere melding; het origineel blijft zichtbaar in de geschiedenis."""
-    doel = await asyncio.to_thread(write.tracker.store.get, body.corrigeert)
+    doel = await run_in_threadpool(write.tracker.store.get, body.corrigeert)
     return await write.record(body, lambda state: corrigeer(state, body, doel))
 
 
