@@ -214,9 +214,7 @@ class Transaction:
             if self.store.postgres:
                 self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
             else:
-                self.cursor.execute(
-                    "BEGIN IMMEDIATE"
-                )  # SQLite's write lock, so no other writer reads the head
+                self.cursor.execute("BEGIN IMMEDIATE")  # the write lock: no other writer reads this head
         except BaseException:
             self.store._release(self.conn, reusable=False)
             raise

@@ -176,6 +176,17 @@ def test_statements_through_sqlalchemy_share_the_transaction_and_its_rollback(tr
     assert projections.current_one(store.engine, "actie/wilderinkshoek") is None
 
 
+def test_a_connection_used_by_appends_runs_whole_transactions_afterwards(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    with pytest.raises(RuntimeError), store.transaction():
+        raise RuntimeError("an append that is refused")
+    with pytest.raises(RuntimeError), store.engine.begin() as conn:  # the pool lends the same connection
+        conn.execute(STATE.delete())
+        raise RuntimeError("rolled back, so the delete is undone")
+    assert _state(store).version == 1
+
+
 def test_after_a_lost_connection_the_next_append_goes_through_a_new_one(tracker_url: str) -> None:
     store = new_store(tracker_url)
     register_actie(store)
