@@ -14,7 +14,7 @@ from tracker.events import AMSTERDAM
 from tracker.tables import STATE, STATE_HISTORY
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, Select
 
     from tracker.events import Recorded
 
@@ -136,9 +136,11 @@ def current_one(engine: Engine, stream: str) -> State | None:
 
 def as_of(engine: Engine, kind: str, dag: date) -> list[State]:
     """State of every stream of a kind as recorded by the end of a day (peildatum)."""
+    # One statement: per stream its newest history row by that day, each an index lookup on (stream, dag).
+    newest = _by_the_end_of(dag).where(STATE_HISTORY.c.stream == STATE.c.stream).scalar_subquery()
     with engine.connect() as conn:
-        streams = conn.scalars(select(STATE.c.stream).where(STATE.c.kind == kind)).all()
-        return [s for s in (_as_of(conn, stream, dag) for stream in streams) if s is not None]
+        rows = conn.execute(select(STATE.c.stream, newest).where(STATE.c.kind == kind))
+        return [parse_state(kind, text) for _, text in rows if text]
 
 
 def as_of_one(engine: Engine, stream: str, dag: date) -> State | None:
@@ -147,14 +149,14 @@ def as_of_one(engine: Engine, stream: str, dag: date) -> State | None:
 
 
 def _as_of(conn: Connection, stream: str, dag: date) -> State | None:
-    query = (
-        select(STATE_HISTORY.c.state)
-        .where(STATE_HISTORY.c.stream == stream, STATE_HISTORY.c.dag <= dag)
-        .order_by(STATE_HISTORY.c.dag.desc())
-        .limit(1)
-    )
-    text = conn.scalar(query)
+    text = conn.scalar(_by_the_end_of(dag).where(STATE_HISTORY.c.stream == stream))
     return parse_state(kind_of(stream), text) if text else None
+
+
+def _by_the_end_of(dag: date) -> Select[Any]:
+    """The state of the newest history row on or before a day; the caller names the stream."""
+    history = STATE_HISTORY.c
+    return select(history.state).where(history.dag <= dag).order_by(history.dag.desc()).limit(1)
 
 
 def first_dag(engine: Engine) -> date | None:
