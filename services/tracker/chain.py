@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -26,10 +27,8 @@ class Verification:
 def canonical_json(value: Any) -> str:
     """Sorted keys, no spaces, no escapes beyond JSON's own: the text the log keeps and the chain hashes."""
     if _plain(value):
-        try:
+        with contextlib.suppress(TypeError):  # an int past 64 bits, a lone surrogate: json.dumps writes them
             return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-        except TypeError:  # an int past 64 bits, a lone surrogate
-            pass
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
