@@ -105,9 +105,6 @@ class EventStore:
         """A write transaction holding the log's lock (SQLite's write lock, a PostgreSQL advisory lock)."""
         return Transaction(self)
 
-    def locked(self) -> Transaction:
-        return self.transaction()
-
     def _connect(self) -> Connection:
         """A connection for a write transaction. PostgreSQL's comes from the pool, which replaces those
         the server closed; SQLite's is kept between transactions, which the local lock already takes
