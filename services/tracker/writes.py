@@ -10,7 +10,7 @@ from tracker import projections
 if TYPE_CHECKING:
     from tracker.domain import State
     from tracker.events import Event, Recorded
-    from tracker.store import EventStore, Idempotency
+    from tracker.store import EventStore, Idempotency, Transaction
 
 
 class PreconditionFailed(Exception):
@@ -37,16 +37,26 @@ def execute(
     Deciding under the lock costs microseconds (decide is pure) and saves the round trips of a separate
     read and a version re-check; request parsing, authorisation and rendering stay outside it."""
     with store.transaction() as tx:
-        seen = tx.seen(stream, idempotency)
-        if seen.earlier is not None:
-            return seen.earlier
-        state = projections.parse_state(projections.kind_of(stream), seen.state) if seen.state else None
-        version = state.version if state else 0
-        if if_match is not None and if_match != version:
-            raise PreconditionFailed(version)
-        events = decide(state)
-        if not events:
-            return []
-        return tx.append(
-            stream, version, events, metadata, lambda rec: projections.rows(state, rec), idempotency
-        )
+        return execute_in(tx, stream, decide, metadata, if_match, idempotency)
+
+
+def execute_in(
+    tx: Transaction,
+    stream: str,
+    decide: Decision,
+    metadata: dict[str, Any],
+    if_match: int | None = None,
+    idempotency: Idempotency | None = None,
+) -> list[Recorded]:
+    """`execute` inside a transaction the caller holds: several streams then commit, or fail, together."""
+    seen = tx.seen(stream, idempotency)
+    if seen.earlier is not None:
+        return seen.earlier
+    state = projections.parse_state(projections.kind_of(stream), seen.state) if seen.state else None
+    version = state.version if state else 0
+    if if_match is not None and if_match != version:
+        raise PreconditionFailed(version)
+    events = decide(state)
+    if not events:
+        return []
+    return tx.append(stream, version, events, metadata, lambda rec: projections.rows(state, rec), idempotency)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -94,3 +94,28 @@ def test_another_municipality_loads_its_own_agenda(tracker_url: str, tmp_path: P
     assert load_catalogue(store, path).events == 3
     state = projections.current_one(store.engine, "actie/bomen")
     assert isinstance(state, ActieState) and state.definitie.update_interval_dagen == 14
+
+
+class PowerCut(Exception):
+    pass
+
+
+def test_a_load_that_fails_midway_leaves_no_entry_behind(tracker_url: str) -> None:
+    store = new_store(tracker_url)
+    appends = 0
+
+    def clock() -> datetime:  # every entry asks the time once; the tenth finds the power gone
+        nonlocal appends
+        appends += 1
+        if appends == 10:
+            raise PowerCut
+        return datetime.now(UTC)
+
+    store.clock = clock
+    with pytest.raises(PowerCut):
+        load_catalogue(store, HENGELO)
+    assert appends == 10
+    assert store.head() == 0
+    assert list(projections.current(store.engine, "portefeuillehouder")) == []
+    store.clock = lambda: datetime.now(UTC)
+    assert load_catalogue(store, HENGELO).events == store.head() >= 5 + 6 + 25

@@ -39,11 +39,13 @@ def _registratie(definitie: Definitie) -> writes.Decision:
 
 
 def load_catalogue(store: EventStore, path: Path) -> LoadResult:
-    """Parse the whole file first (a malformed file loads nothing), then register each entry."""
+    """Parse the whole file first (a malformed file loads nothing), then register every entry in one
+    transaction: an agenda is never half loaded, whatever stops the load."""
     catalogue = parse_catalogue(path)
     meta = {"actor": "catalogus", "bron": path.name}
     entries = events = 0
-    for stream, definitie in definitions(catalogue):
-        entries += 1
-        events += len(writes.execute(store, stream, _registratie(definitie), meta))
+    with store.transaction() as tx:
+        for stream, definitie in definitions(catalogue):
+            entries += 1
+            events += len(writes.execute_in(tx, stream, _registratie(definitie), meta))
     return LoadResult(entries, events)
