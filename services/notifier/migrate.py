@@ -9,6 +9,7 @@ from koers.service import Migrations
 MIGRATIONS = Migrations(
     Path(__file__).resolve().parents[2] / "migrations" / "notifier" / "alembic.ini",
     "notifier_alembic_version",
+    "974a97bcc39f",
 )
 
 

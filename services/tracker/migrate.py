@@ -7,7 +7,9 @@ from pathlib import Path
 from koers.service import Migrations
 
 MIGRATIONS = Migrations(
-    Path(__file__).resolve().parents[2] / "migrations" / "tracker" / "alembic.ini", "tracker_alembic_version"
+    Path(__file__).resolve().parents[2] / "migrations" / "tracker" / "alembic.ini",
+    "tracker_alembic_version",
+    "e1636494bbeb",
 )
 
 
