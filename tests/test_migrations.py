@@ -1,16 +1,40 @@
-"""Readiness knows each service's newest revision without Alembic, so it must be the head of the scripts."""
+"""Each service's Alembic history builds exactly the tables its tables.py describes, on both databases,
+and readiness, which knows the newest revision without Alembic, expects the head of the scripts."""
 
 from __future__ import annotations
 
 import pytest
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 
 from koers.db import make_engine
 from koers.service import Migrations
 from notifier.migrate import MIGRATIONS as NOTIFIER
+from notifier.tables import NotifierTable
+from tests.conftest import Databases
 from tracker.migrate import MIGRATIONS as TRACKER
+from tracker.tables import TrackerTable
+
+
+@pytest.mark.parametrize(
+    ("service", "migrations", "metadata"),
+    [("tracker", TRACKER, TrackerTable.metadata), ("notifier", NOTIFIER, NotifierTable.metadata)],
+    ids=["tracker", "notifier"],
+)
+def test_the_migrated_schema_matches_the_tables(
+    databases: Databases, backend: str, service: str, migrations: Migrations, metadata: MetaData
+) -> None:
+    engine = make_engine(databases.fresh(backend, service, migrations.upgrade))
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "version_table": migrations.version_table}
+        )
+        assert compare_metadata(context, metadata) == []
+    assert migrations.behind(engine) is None
+    engine.dispose()
 
 
 @pytest.mark.parametrize("migrations", [TRACKER, NOTIFIER], ids=["tracker", "notifier"])
