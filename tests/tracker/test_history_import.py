@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -148,6 +149,24 @@ def test_a_line_out_of_order_for_its_actie_is_refused(store: EventStore, tmp_pat
 
     [fout] = refused.value.fouten
     assert (fout.regel, fout.veld) == (5, "peildatum") and "2026-06-30" in fout.reden
+
+
+def test_short_and_blank_lines_are_read_and_a_line_too_long_is_named(
+    store: EventStore, tmp_path: Path
+) -> None:
+    kop = "actie;peildatum;status;voortgang;toelichting\n"
+    regels = "wilderinkshoek;31-03-2026;op_koers;10\n\ntwentekanaal;30-06-2026;op_koers;40;Kade\n"
+    te_lang = write(tmp_path, kop + regels + "dalmeden;30-06-2026;op_koers;5;;x\n", "lang.csv")
+
+    with pytest.raises(ImportGeweigerd) as refused:
+        importeer_bestand(store, te_lang, date(2026, 11, 1), META)
+    result = importeer_bestand(store, write(tmp_path, kop + regels), date(2026, 11, 1), META)
+
+    assert [(f.regel, f.veld, f.reden) for f in refused.value.fouten] == [(5, "", "meer velden dan kolommen")]
+    assert result.regels == 2
+    assert store.read_stream("actie/twentekanaal")[-1].event.bron == "burap.csv:4"  # the blank line counts
+    ids = [(r.event_id, uuid.UUID(r.event_id)) for r in store.read_stream("actie/wilderinkshoek")]
+    assert all((str(u), u.version, u.variant) == (text, 4, uuid.RFC_4122) for text, u in ids)
 
 
 @pytest.mark.parametrize(

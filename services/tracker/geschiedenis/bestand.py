@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -36,7 +36,6 @@ KOLOMMEN = (
     "verwachte_einddatum",
 )
 VERPLICHT = ("actie", "peildatum", "status", "voortgang")
-DATUMS = ("peildatum", "verwachte_einddatum")
 _GETAL = re.compile(r"-?\d+([.,]\d+)?")
 
 
@@ -73,9 +72,11 @@ def regels(path: Path, vandaag: date) -> Iterator[Regel]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             kop = handle.readline()
-            lezer = csv.DictReader(handle, fieldnames=_kolommen(kop, path.name), delimiter=_scheiding(kop))
+            kolommen = [(naam, _LEZERS.get(naam)) for naam in _kolommen(kop, path.name)]
+            lezer = csv.reader(handle, delimiter=_scheiding(kop))
             for velden in lezer:
-                yield _regel(lezer.line_num + 1, velden, path.name, vandaag)  # the header is line 1
+                if velden:  # a blank line, as csv.DictReader skips it
+                    yield _regel(lezer.line_num + 1, kolommen, velden, path.name, vandaag)  # header: line 1
     except UnicodeDecodeError as exc:
         reden = "is geen UTF-8; sla het bestand op als 'CSV UTF-8'"
         raise BestandOnbruikbaar(Fout(0, "", f"{reden} ({exc.reason})"), path.name) from None
@@ -98,20 +99,26 @@ def _kolommen(kop: str, bestand: str) -> list[str]:
     return namen
 
 
-def _regel(nummer: int, velden: dict[str | None, str | list[str]], bestand: str, vandaag: date) -> Regel:
-    actie = str(velden.get("actie") or "").strip()
-    if None in velden:
-        return Regel(nummer, actie, None, [Fout(nummer, "", "meer velden dan kolommen")])
+def _regel(
+    nummer: int, kolommen: list[tuple[str, Lezer | None]], velden: list[str], bestand: str, vandaag: date
+) -> Regel:
     waarden: dict[str, object] = {"bron": f"{bestand}:{nummer}"}
     fouten: list[Fout] = []
-    for naam, ruw in velden.items():
-        tekst = str(ruw or "").strip()
-        if naam == "actie" or not tekst:
+    actie = ""
+    for (naam, lezer), ruw in zip(kolommen, velden, strict=False):  # a short line: its last fields are empty
+        if not (tekst := ruw.strip()):
             continue
-        try:
-            waarden[str(naam)] = _waarde(str(naam), tekst)
-        except ValueError as exc:
-            fouten.append(Fout(nummer, str(naam), str(exc)))
+        if naam == "actie":
+            actie = tekst
+        elif lezer is None:
+            waarden[naam] = tekst
+        else:
+            try:
+                waarden[naam] = lezer(tekst)
+            except ValueError as exc:
+                fouten.append(Fout(nummer, naam, str(exc)))
+    if len(velden) > len(kolommen):
+        return Regel(nummer, actie, None, [Fout(nummer, "", "meer velden dan kolommen")])
     peildatum = waarden.get("peildatum")
     if isinstance(peildatum, date) and peildatum > vandaag:
         fouten.append(Fout(nummer, "peildatum", "ligt in de toekomst"))
@@ -127,18 +134,16 @@ def _regel(nummer: int, velden: dict[str | None, str | list[str]], bestand: str,
     return Regel(nummer, actie, None if fouten else melding, fouten)
 
 
-def _waarde(naam: str, tekst: str) -> object:
-    if naam in DATUMS:
-        return _datum(tekst)
-    if naam == "voortgang":
-        if not tekst.removesuffix("%").strip().isdigit():
-            raise ValueError(f"{tekst!r} is geen heel getal van 0 tot en met 100")
-        return int(tekst.removesuffix("%"))
-    if naam == "kpi_waarde":
-        if not _GETAL.fullmatch(tekst):
-            raise ValueError(f"{tekst!r} is geen getal (schrijf bijvoorbeeld 1234,5)")
-        return float(tekst.replace(",", "."))
-    return tekst
+def _procent(tekst: str) -> int:
+    if not tekst.removesuffix("%").strip().isdigit():
+        raise ValueError(f"{tekst!r} is geen heel getal van 0 tot en met 100")
+    return int(tekst.removesuffix("%"))
+
+
+def _getal(tekst: str) -> float:
+    if not _GETAL.fullmatch(tekst):
+        raise ValueError(f"{tekst!r} is geen getal (schrijf bijvoorbeeld 1234,5)")
+    return float(tekst.replace(",", "."))
 
 
 def _datum(tekst: str) -> date:
@@ -150,6 +155,16 @@ def _datum(tekst: str) -> date:
         if len(jaar) == 4:
             return date(int(jaar), int(maand), int(dag))
     raise ValueError(f"{tekst!r} is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)")
+
+
+Lezer = Callable[[str], object]
+# What a column's text becomes; a column not named here stays text.
+_LEZERS: dict[str, Lezer] = {
+    "peildatum": _datum,
+    "verwachte_einddatum": _datum,
+    "voortgang": _procent,
+    "kpi_waarde": _getal,
+}
 
 
 def _fout(nummer: int, error: ErrorDetails) -> Fout:

@@ -3,7 +3,11 @@ lines in one transaction, so a file with any fault changes nothing and names eve
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -61,7 +65,7 @@ def importeer_bestand(
     """Import the file, or raise ImportGeweigerd listing its faults (at most MAX_FOUTEN of them)."""
     vingerafdruk = hashlib.sha256(path.read_bytes()).hexdigest()
     sleutel = Idempotency(f"import:{vingerafdruk}", vingerafdruk)
-    with store.transaction() as tx:
+    with store.transaction() as tx, _zonder_gc(), _Schrijver(tx) as schrijver:
         if eerder := tx.done_before(sleutel):
             return Resultaat(0, *eerder, eerder=True)
         standen = {stream: _Stand(_actie(text)) for stream, text in tx.heads("actie").items()}
@@ -69,7 +73,7 @@ def importeer_bestand(
         fouten: list[Fout] = []
         totaal = aantal = 0
         for batch in _batches(regels(path, vandaag)):
-            bulk = Bulk([], [], [], [], [])
+            bulk = Bulk()
             for regel in batch:
                 regel_fouten = regel.fouten or _verwerk(tx, standen, regel, metadata, bulk)
                 totaal += len(regel_fouten)
@@ -77,14 +81,61 @@ def importeer_bestand(
             aantal += len(batch)
             if not fouten:
                 _projecteer(standen.values(), bulk)
-                tx.write_many(bulk)
+                schrijver.schrijf(bulk)
             voortgang(len(batch))
         if fouten:
             raise ImportGeweigerd(fouten, totaal)
         if aantal:
             key = {"key": sleutel.key, "fingerprint": vingerafdruk, "first_position": eerste}
-            tx.write_many(Bulk([], [], [], [], [key | {"last_position": tx.position}]))
-        return Resultaat(aantal, eerste, tx.position, eerder=False)
+            schrijver.schrijf(Bulk(keys=[key | {"last_position": tx.position}]))
+    return Resultaat(aantal, eerste, tx.position, eerder=False)
+
+
+@contextlib.contextmanager
+def _zonder_gc() -> Iterator[None]:
+    """The import keeps a batch of objects alive at a time, none of them in a cycle: the cycle collector
+    would walk them again and again, for a quarter of the import's time."""
+    aan = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if aan:
+            gc.enable()
+
+
+class _Schrijver:
+    """Writes the batches in a thread of its own: the database stores one batch while Python chains the
+    next. The thread alone uses the connection until it has stopped."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+        self.wachtrij: queue.Queue[Bulk | None] = queue.Queue(maxsize=1)
+        self.fout: BaseException | None = None
+        self.draad = threading.Thread(target=self._schrijf, name="koers-import")
+
+    def __enter__(self) -> _Schrijver:
+        self.draad.start()
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.wachtrij.put(None)
+        self.draad.join()
+        if exc_type is None and self.fout is not None:
+            raise self.fout
+
+    def schrijf(self, bulk: Bulk) -> None:
+        if self.fout is not None:
+            raise self.fout
+        self.wachtrij.put(bulk)
+
+    def _schrijf(self) -> None:
+        while (bulk := self.wachtrij.get()) is not None:
+            if self.fout is None:  # after a failure the batches still queued are taken, not written
+                try:
+                    self.tx.write_many(bulk)
+                except BaseException as exc:  # raised again in the importing thread
+                    self.fout = exc
 
 
 def _batches(lines: Iterable[Regel]) -> Iterator[list[Regel]]:
