@@ -229,10 +229,13 @@ def _evolve_actie(state: ActieState, rec: Recorded) -> ActieState:
     return state.model_copy(update=update)
 
 
+MIDDAG = time(12)
+
+
 def gemeld_op(rec: Recorded) -> datetime:
     """When an update was made: when it was recorded, or for an earlier report midday on its peildatum."""
     if isinstance(rec.event, VoortgangGeimporteerd):
-        return datetime.combine(rec.event.peildatum, time(12), AMSTERDAM)
+        return datetime.combine(rec.event.peildatum, MIDDAG, AMSTERDAM)
     return rec.recorded_at
 
 
