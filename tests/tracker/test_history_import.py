@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -15,10 +16,12 @@ from tracker import projections
 from tracker.catalogue.loader import load_catalogue
 from tracker.domain import ActieState
 from tracker.events import VoortgangGeimporteerd
+from tracker.geschiedenis import importeren
 from tracker.geschiedenis.bestand import BestandOnbruikbaar
 from tracker.geschiedenis.importeren import ImportGeweigerd, importeer_bestand
+from tracker.rebuild import rebuild
 from tracker.settings import HENGELO
-from tracker.tables import EVENT
+from tracker.tables import EVENT, STATE, STATE_HISTORY
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -97,6 +100,30 @@ def test_the_peildata_answer_from_the_imported_history(store: EventStore, tmp_pa
     assert actie(store, "wilderinkshoek", date(2026, 11, 1)).status.value == "risico"
     assert actie(store, "twentekanaal", date(2026, 7, 1)).melding.voortgang == 40  # type: ignore[union-attr]
     assert actie(store, "isolatiesubsidie", date(2026, 9, 15)).status.value == "niet_gestart"
+
+
+def test_an_import_in_many_batches_leaves_the_projections_a_rebuild_writes(
+    store: EventStore, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importeren, "BATCH", 4)  # batches written while the next is chained
+    clock.now = datetime(2026, 9, 15, 10, tzinfo=UTC)
+    report(store, "dalmeden", voortgang=5)  # a live update between the catalogue and the import
+    clock.now = datetime(2026, 11, 1, 10, tzinfo=UTC)
+    kop = "actie;peildatum;status;voortgang;toelichting;oorzaak;gevolg;bijsturing\n"
+    dagen = ["20-08-2026", "20-09-2026", "01-10-2026", "2026-10-15", "31-10-2026", "01-11-2026"]
+    acties = ("dalmeden", "twentekanaal", "spoorzone")  # the last two from before the catalogue's load
+    regels = [
+        f"{actie};{dag};{'risico' if n % 3 == 0 else 'op_koers'};{10 + n};;x;y;z\n"
+        for n, (dag, actie) in enumerate(itertools.product(dagen, acties))
+        if (dag, actie) != ("20-08-2026", "dalmeden")
+    ]
+    importeer_bestand(store, write(tmp_path, kop + "".join(regels)), date(2026, 11, 1), META)
+    imported = _projections(store)
+
+    rebuild(store)
+
+    assert _projections(store) == imported
+    assert store.verify().ok
 
 
 def test_the_same_file_twice_is_imported_once(store: EventStore, tmp_path: Path) -> None:
@@ -209,3 +236,10 @@ def test_koers_tracker_import_reports_and_exits_2_on_faults(tracker_url: str, tm
     assert imported.returncode == 0 and "3 meldingen geïmporteerd" in imported.stderr
     assert refused.returncode == 2 and "fout.csv:2: actie: onbekende actie 'x'" in refused.stderr
     assert "niets geïmporteerd" in refused.stderr
+
+
+def _projections(store: EventStore) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with store.engine.connect() as conn:
+        current = conn.execute(STATE.select().order_by(STATE.c.stream)).all()
+        history = conn.execute(STATE_HISTORY.select().order_by(STATE_HISTORY.c.stream, STATE_HISTORY.c.dag))
+        return [tuple(r) for r in current], [tuple(r) for r in history]

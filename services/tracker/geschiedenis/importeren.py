@@ -75,9 +75,9 @@ def importeer_bestand(
         for batch in _batches(regels(path, vandaag)):
             bulk = Bulk()
             for regel in batch:
-                regel_fouten = regel.fouten or _verwerk(tx, standen, regel, metadata, bulk)
-                totaal += len(regel_fouten)
-                fouten += regel_fouten[: MAX_FOUTEN - len(fouten)]
+                if regel_fouten := regel.fouten or _verwerk(tx, standen, regel, metadata, bulk):
+                    totaal += len(regel_fouten)
+                    fouten += regel_fouten[: MAX_FOUTEN - len(fouten)]
             aantal += len(batch)
             if not fouten:
                 _projecteer(standen.values(), bulk)
