@@ -57,9 +57,7 @@ class _Known:
         return state
 
     def dump(self, state: State) -> str:
-        text = state.__pydantic_serializer__.to_json(
-            state
-        ).decode()  # model_dump_json's wrapper: a sixth more
+        text = _state_json(state)
         self.remember(text, state)
         return text
 
@@ -81,14 +79,28 @@ def parse_state(kind: str, text: str) -> State:
 
 
 def row(stream: str, rec: Recorded, state: State) -> dict[str, Any]:
-    """The projection row of a stream's state after `rec`."""
+    """The projection row of a stream's state after `rec`; the next append parses it, so it is remembered."""
+    return _row(stream, rec, _known.dump(state))
+
+
+def history_row(stream: str, rec: Recorded, state: State, dag: date) -> dict[str, Any]:
+    """A stream's row for the end of a day, when it is not also its current row: nothing parses it soon."""
+    return _row(stream, rec, _state_json(state)) | {"dag": dag}
+
+
+def _row(stream: str, rec: Recorded, text: str) -> dict[str, Any]:
     return {
         "stream": stream,
         "kind": kind_of(stream),
         "version": rec.version,
         "position": rec.position,
-        "state": _known.dump(state),
+        "state": text,
     }
+
+
+def _state_json(state: State) -> str:
+    # The serializer itself: model_dump_json's wrapper around it costs a sixth of the dump.
+    return state.__pydantic_serializer__.to_json(state).decode()
 
 
 def dagen(rec: Recorded) -> set[date]:

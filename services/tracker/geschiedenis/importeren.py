@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.domain import ActieState, evolve, importeer, stream_of
 from tracker.domain_errors import DomainError
 from tracker.geschiedenis.bestand import Fout, Regel, regels
-from tracker.projections import dagen, parse_state, row, vervalt
+from tracker.projections import dagen, history_row, parse_state, row, vervalt
 from tracker.store import Bulk, Idempotency
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ def _projecteer(standen: Iterable[_Stand], bulk: Bulk) -> None:
             continue
         stream = stand.batch[-1].stream
         bulk.current.append(row(stream, stand.batch[-1], stand.state))
-        bulk.history += [row(stream, rec, state) | {"dag": dag} for dag, (rec, state) in stand.dagen.items()]
+        bulk.history += [history_row(stream, rec, state, dag) for dag, (rec, state) in stand.dagen.items()]
         if dagen_weg := vervalt(stand.batch):
             bulk.superseded.append((stream, *dagen_weg))
         stand.batch, stand.dagen = [], {}
