@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import psycopg
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.event import listen
 
 from koers.db import WRITE_LOCK, UTCDateTime
@@ -295,7 +296,8 @@ class Transaction:
             self.cursor.execute(f"CREATE TEMPORARY TABLE {into} (LIKE {table.name}) ON COMMIT DROP")
             self._staging.add(into)
         row = operator.itemgetter(*names)
-        with self.cursor.copy(f"COPY {into} ({', '.join(names)}) FROM STDIN") as copy:
+        with self.cursor.copy(f"COPY {into} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(_copy_types(table))
             for value in values:
                 copy.write_row(row(value))
         if upsert:  # only our own table and column names go into the text
@@ -450,6 +452,13 @@ def _driver_upsert(dialect: Dialect, table: Table) -> tuple[str, Callable[[dict[
         return params
 
     return sql + _on_conflict(table), parameters
+
+
+@functools.cache
+def _copy_types(table: Table) -> list[str]:
+    """PostgreSQL's names of a table's column types, which a binary COPY must be told."""
+    dialect = postgresql.dialect()
+    return [c.type.compile(dialect=dialect).split("(")[0].lower() for c in table.columns]
 
 
 @functools.cache
