@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, text
 from koers.db import make_engine
 from koers.service import Migrations
 from notifier.migrate import MIGRATIONS as NOTIFIER
-from notifier.tables import NotifierTable
+from notifier.tables import metadata as notifier_metadata
 from tests.conftest import Databases
 from tracker.migrate import MIGRATIONS as TRACKER
 from tracker.tables import TrackerTable
@@ -21,7 +21,7 @@ from tracker.tables import TrackerTable
 
 @pytest.mark.parametrize(
     ("service", "migrations", "metadata"),
-    [("tracker", TRACKER, TrackerTable.metadata), ("notifier", NOTIFIER, NotifierTable.metadata)],
+    [("tracker", TRACKER, TrackerTable.metadata), ("notifier", NOTIFIER, notifier_metadata)],
     ids=["tracker", "notifier"],
 )
 def test_the_migrated_schema_matches_the_tables(

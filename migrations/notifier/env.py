@@ -4,8 +4,6 @@ from alembic import context
 
 from koers.service import run_alembic_env
 from notifier.settings import NotifierSettings
-from notifier.tables import NotifierTable
+from notifier.tables import metadata
 
-run_alembic_env(
-    context, NotifierTable.metadata, "notifier_alembic_version", lambda: NotifierSettings().database_url
-)
+run_alembic_env(context, metadata, "notifier_alembic_version", lambda: NotifierSettings().database_url)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from koers.problems import InvalidParam, ProblemError, problems
 from notifier import outbox, recipients
@@ -17,7 +17,6 @@ from notifier.channels.webhook import refused_target
 from notifier.deps import CallerDep, NotifierDep, require
 from notifier.notificatie import Notificatie
 from notifier.settings import NotifierSettings
-from notifier.tables import DeliveryRow
 from notifier.voorkeuren import Voorkeuren
 
 router = APIRouter()
@@ -43,6 +42,24 @@ class InboxItem(BaseModel):
     details: dict[str, str]
     created_at: datetime
     read_at: datetime | None
+
+
+class Delivery(BaseModel):
+    id: str
+    sleutel: str = Field(description="event_id, or the key of a scheduled notification")
+    recipient: str
+    channel: str
+    soort: str
+    actie: str | None
+    bericht: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    claimed_until: datetime | None
+    claimed_by: str | None
+    sent_at: datetime | None
+    answer: str | None
 
 
 @router.put(
@@ -146,11 +163,11 @@ async def get_deliveries(
     caller: CallerDep,
     status: DeliveryStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[DeliveryRow]:
+) -> list[Delivery]:
     """Bezorgingen met hun bewijs (kanaal, tijd, pogingen, antwoord), nieuwste eerst."""
     require(caller)
     rows = await anyio.to_thread.run_sync(outbox.deliveries, notifier.engine, status, limit)
-    return [DeliveryRow.model_validate(dict(row._mapping)) for row in rows]
+    return [Delivery.model_validate(dict(row._mapping)) for row in rows]
 
 
 @router.post(
