@@ -197,7 +197,6 @@ class Transaction:
         self._metadata: dict[str, Any] | None = None
         self._meta: dict[str, Any] = {}
         self._meta_text = ""
-        self._staging: set[str] = set()  # the temporary tables `_copy` made in this transaction
 
     def __enter__(self) -> Transaction:
         self.conn = self.store._connect()
@@ -287,22 +286,16 @@ class Transaction:
             self.cursor.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, head))
 
     def _copy(self, table: Table, values: list[dict[str, Any]]) -> None:
-        """PostgreSQL: COPY, its rows formatted by psycopg's C code; into a projection table by way of a
-        temporary one, since COPY cannot upsert."""
+        """PostgreSQL: COPY in binary, its rows formatted by psycopg's C code. COPY cannot upsert: the rows
+        of a projection table that it replaces are deleted first, by their keys."""
+        if keys := UPSERT_KEYS.get(table.name):
+            self.cursor.execute(_delete_keys(table), [[value[key] for value in values] for key in keys])
         names = [c.name for c in table.columns]
-        upsert = table.name in UPSERT_KEYS
-        into = f"koers_bulk_{table.name}" if upsert else table.name
-        if upsert and into not in self._staging:
-            self.cursor.execute(f"CREATE TEMPORARY TABLE {into} (LIKE {table.name}) ON COMMIT DROP")
-            self._staging.add(into)
         row = operator.itemgetter(*names)
-        with self.cursor.copy(f"COPY {into} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)") as copy:
+        with self.cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(_copy_types(table))
             for value in values:
                 copy.write_row(row(value))
-        if upsert:  # only our own table and column names go into the text
-            moved = f"WITH moved AS (DELETE FROM {into} RETURNING *) INSERT INTO {table.name}"  # noqa: S608
-            self.cursor.execute(f"{moved} SELECT * FROM moved{_on_conflict(table)}")  # noqa: S608
 
     def append(
         self,
@@ -459,6 +452,16 @@ def _copy_types(table: Table) -> list[str]:
     """PostgreSQL's names of a table's column types, which a binary COPY must be told."""
     dialect = postgresql.dialect()
     return [c.type.compile(dialect=dialect).split("(")[0].lower() for c in table.columns]
+
+
+@functools.cache
+def _delete_keys(table: Table) -> str:
+    """PostgreSQL: delete the rows with these keys, given as one array per key column (in binary, %b)."""
+    keys = UPSERT_KEYS[table.name]
+    types = dict(zip([c.name for c in table.columns], _copy_types(table), strict=True))
+    arrays = ", ".join(f"%b::{types[key]}[]" for key in keys)
+    match = " AND ".join(f"{table.name}.{key} = k.{key}" for key in keys)
+    return f"DELETE FROM {table.name} USING unnest({arrays}) AS k({', '.join(keys)}) WHERE {match}"  # noqa: S608
 
 
 @functools.cache
