@@ -196,6 +196,10 @@ def evolve(state: State | None, rec: Recorded) -> State:
     """The fold: the state of a stream after one more recorded event."""
     event = rec.event
     match event:
+        # First what nearly every event of a long log is: each case that fails costs an isinstance.
+        case VoortgangGemeld() | VoortgangGeimporteerd() | VoortgangGecorrigeerd() | ActieHeropend():
+            assert isinstance(state, ActieState), f"{event.type} on a stream without an actie"
+            return _evolve_actie(state, rec)
         case ActieGeregistreerd() | ActieGewijzigd():
             actie = ActieDefinitie.model_validate(_definitie_velden(event))
             if isinstance(state, ActieState):
@@ -207,8 +211,6 @@ def evolve(state: State | None, rec: Recorded) -> State:
         case PortefeuillehouderGeregistreerd() | PortefeuillehouderGewijzigd():
             holder = PortefeuillehouderDefinitie.model_validate(_definitie_velden(event))
             return PortefeuillehouderState(definitie=holder, version=rec.version)
-    assert isinstance(state, ActieState), f"{event.type} on a stream without an actie"
-    return _evolve_actie(state, rec)
 
 
 def _evolve_actie(state: ActieState, rec: Recorded) -> ActieState:
