@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from tracker.events import Recorded
     from tracker.store import EventStore, Transaction
 
-BATCH = 5_000  # lines per bulk write: memory stays bounded whatever the file's length
+BATCH = 5_000  # lines per bulk write: memory holds three batches at most, whatever the file's length
 MAX_FOUTEN = 100
 
 
@@ -106,7 +106,7 @@ def _zonder_gc() -> Iterator[None]:
 
 class _Schrijver:
     """Writes the batches in a thread of its own: the database stores one batch while Python chains the
-    next. The thread alone uses the connection until it has stopped."""
+    next. From the first batch on, only this thread uses the connection, until it has stopped."""
 
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
