@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -11,7 +12,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from koers.db import WRITE_LOCK
 from notifier.kennis import Actie, Kennis, Opgave
@@ -36,7 +36,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 def dialect_insert(conn: Connection, table: Table) -> Any:
     """INSERT with ON CONFLICT support, for whichever of the two databases this is."""
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    # Imported by name: the PostgreSQL dialect alone is 2.4 MB that a notifier on SQLite need not load.
+    return importlib.import_module(f"sqlalchemy.dialects.{conn.dialect.name}").insert(table)
 
 
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
