@@ -20,6 +20,8 @@ from notifier.kennis import evolve
 from notifier.recipients import alle_voorkeuren
 
 if TYPE_CHECKING:
+    from ssl import SSLContext
+
     from sqlalchemy import Engine
 
     from notifier.settings import NotifierSettings
@@ -70,6 +72,7 @@ async def follow(
     engine: Engine,
     settings: NotifierSettings,
     clock: Callable[[], datetime],
+    tls: SSLContext,
     enqueued: Callable[[], None] = lambda: None,
     contact: FeedContact | None = None,
 ) -> None:
@@ -78,7 +81,7 @@ async def follow(
     headers = {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
     pause = 0.0
     async with httpx.AsyncClient(
-        base_url=settings.tracker_url, headers=headers, timeout=settings.feed_wait + 10
+        base_url=settings.tracker_url, headers=headers, timeout=settings.feed_wait + 10, verify=tls
     ) as client:
         while True:
             try:
@@ -103,12 +106,12 @@ async def _step(
     """Read and process one page; True when it held events (so the outbox has work)."""
     seen = await anyio.to_thread.run_sync(read_checkpoint, engine)
     params = {"after": seen, "limit": settings.feed_limit, "wait": settings.feed_wait}
-    # The body is read into a local rather than `response.content`: a response is in a reference cycle
-    # with its stream, so each page's body would wait for the cycle collector, pages piling up meanwhile.
+    # The body is parsed from the stream rather than `response.content`: a response is in a reference
+    # cycle with its stream, so each page's body would wait for the cycle collector, pages piling up
+    # meanwhile. Nor is it kept in a local: it is garbage once parsed, while the page is handled.
     async with client.stream("GET", "/api/v1/events", params=params) as response:
         response.raise_for_status()
-        body = b"".join([chunk async for chunk in response.aiter_bytes()])
-    page = FeedPage.model_validate_json(body)
+        page = FeedPage.model_validate_json(b"".join([chunk async for chunk in response.aiter_bytes()]))
     if page.events:
         await anyio.to_thread.run_sync(process, engine, seen, page, clock())
         POSITION.set(page.last_position)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import httpx
 from fastapi import FastAPI
 
 from koers.db import make_engine
@@ -25,6 +26,8 @@ from notifier.outbox import Outbox
 from notifier.settings import NotifierSettings
 
 if TYPE_CHECKING:
+    from ssl import SSLContext
+
     from sqlalchemy import Engine
 
     from notifier.channels import Channel
@@ -57,9 +60,11 @@ def create_app(settings: NotifierSettings | None = None, clock: Callable[[], dat
         if settings.recipients:
             await anyio.to_thread.run_sync(recipients.seed, engine, settings.recipients)
         app.state.notifier = sub.state.notifier = Notifier(settings, engine, clock)
-        outbox = _outbox(engine, settings, clock)
+        # One for the feed and the webhooks: each load of the CA certificates costs 1.5 MB and 75 ms.
+        tls = httpx.create_ssl_context()
+        outbox = _outbox(engine, settings, clock, tls)
         sending = asyncio.create_task(outbox.run())
-        tasks = [asyncio.create_task(work) for work in _work(engine, settings, clock, outbox, contact)]
+        tasks = [asyncio.create_task(work) for work in _work(engine, settings, clock, tls, outbox, contact)]
         try:
             yield
         finally:
@@ -83,10 +88,12 @@ def create_app(settings: NotifierSettings | None = None, clock: Callable[[], dat
     return service_app("notifier", sub, lifespan, [ready, feed_heard], settings.max_body_bytes)
 
 
-def _outbox(engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime]) -> Outbox:
+def _outbox(
+    engine: Engine, settings: NotifierSettings, clock: Callable[[], datetime], tls: SSLContext
+) -> Outbox:
     channels: dict[str, Channel] = {
         "email": MailChannel(settings),
-        "webhook": WebhookChannel(settings, clock),
+        "webhook": WebhookChannel(settings, clock, tls),
         "inbox": InboxChannel(engine, clock),
     }
     return Outbox(engine, channels, settings, clock)
@@ -96,11 +103,12 @@ def _work(
     engine: Engine,
     settings: NotifierSettings,
     clock: Callable[[], datetime],
+    tls: SSLContext,
     outbox: Outbox,
     contact: consumer.FeedContact,
 ) -> list[Coroutine[Any, Any, None]]:
     """What runs beside the API and the outbox: the feed consumer and (unless off) the planner."""
-    work = [consumer.follow(engine, settings, clock, outbox.wake.set, contact)]
+    work = [consumer.follow(engine, settings, clock, tls, outbox.wake.set, contact)]
     if settings.planner_interval > 0:
         work.append(planner.run(engine, settings, clock))
     return work

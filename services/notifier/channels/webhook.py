@@ -20,6 +20,8 @@ from notifier import render
 from notifier.channels import Bezorging, DeliveryFailed
 
 if TYPE_CHECKING:
+    from ssl import SSLContext
+
     from notifier.settings import NotifierSettings
 
 
@@ -49,11 +51,10 @@ def refused_target(url: str, allow_private: bool) -> str | None:
 
 
 class WebhookChannel:
-    def __init__(self, settings: NotifierSettings, clock: Callable[[], datetime]) -> None:
-        self.settings, self.clock = settings, clock
-        # Made once: loading the CA certificates for every send cost ~75 ms of CPU, over half the
-        # notifier's work, and alerts queued behind it (seconds of latency at 8 alerts a second).
-        self.tls = httpx.create_ssl_context()
+    def __init__(self, settings: NotifierSettings, clock: Callable[[], datetime], tls: SSLContext) -> None:
+        # One TLS context for every send: loading the CA certificates for each cost ~75 ms of CPU, over
+        # half the notifier's work, and alerts queued behind it (seconds of latency at 8 alerts a second).
+        self.settings, self.clock, self.tls = settings, clock, tls
 
     async def send(self, bezorging: Bezorging) -> str:
         v = bezorging.voorkeuren
