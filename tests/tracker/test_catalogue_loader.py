@@ -97,7 +97,7 @@ def test_another_municipality_loads_its_own_agenda(tracker_url: str, tmp_path: P
 
 
 class PowerCut(Exception):
-    pass
+    """What stops a load midway in this test, and nothing else raises."""
 
 
 def test_a_load_that_fails_midway_leaves_no_entry_behind(tracker_url: str) -> None:
