@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from tracker import projections
 
@@ -22,22 +22,8 @@ class PreconditionFailed(Exception):
 
 
 Decision = Callable[["State | None"], "list[Event]"]
-
-
-def execute(
-    store: EventStore,
-    stream: str,
-    decide: Decision,
-    metadata: dict[str, Any],
-    if_match: int | None = None,
-    idempotency: Idempotency | None = None,
-) -> list[Recorded]:
-    """Load the stream's state, decide and append, in one transaction under the log's lock.
-
-    Deciding under the lock costs microseconds (decide is pure) and saves the round trips of a separate
-    read and a version re-check; request parsing, authorisation and rendering stay outside it."""
-    with store.transaction() as tx:
-        return execute_in(tx, stream, decide, metadata, if_match, idempotency)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def execute_in(
@@ -48,7 +34,11 @@ def execute_in(
     if_match: int | None = None,
     idempotency: Idempotency | None = None,
 ) -> list[Recorded]:
-    """`execute` inside a transaction the caller holds: several streams then commit, or fail, together."""
+    """Load the stream's state, decide and append, inside a transaction the caller holds: several streams
+    then commit, or fail, together.
+
+    Deciding under the lock costs microseconds (decide is pure) and saves the round trips of a separate
+    read and a version re-check; request parsing, authorisation and rendering stay outside it."""
     seen = tx.seen(stream, idempotency)
     if seen.earlier is not None:
         return seen.earlier
@@ -60,3 +50,17 @@ def execute_in(
     if not events:
         return []
     return tx.append(stream, version, events, metadata, lambda rec: projections.rows(state, rec), idempotency)
+
+
+def _in_own_transaction(
+    write: Callable[Concatenate[Transaction, P], R],
+) -> Callable[Concatenate[EventStore, P], R]:
+    def run(store: EventStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        with store.transaction() as tx:
+            return write(tx, *args, **kwargs)
+
+    return run
+
+
+execute = _in_own_transaction(execute_in)
+"""`execute_in` for one stream, in a transaction of its own."""
