@@ -28,6 +28,7 @@ from tracker.auth import (
     may_read,
 )
 from tracker.feed import FeedSignal
+from tracker.group_commit import GroupCommit
 from tracker.settings import TrackerSettings
 from tracker.store import EventStore
 
@@ -43,6 +44,10 @@ class Tracker:
     configured: dict[str, Principal] = field(default_factory=dict)
     session_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     tokens: TokenCache = field(default_factory=lambda: TokenCache(0))
+    writes: GroupCommit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writes = GroupCommit(self.store)
 
     @classmethod
     def start(

@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 from koers.observability import correlation_id
 from koers.problems import ProblemError, problems
 from koers.ratelimit import retry_after
-from tracker import writes
 from tracker.api.deps import BearerDep, Tracker, get_tracker, principal_of, require
 from tracker.api.models import RecordedEvent, recorded_event
 from tracker.auth import Principal, may_write
@@ -56,11 +55,9 @@ class Schrijven:
         }
         stream = stream_of("actie", self.actie_id)
         version, idempotency = _version(self.if_match), self._idempotency(body)
-        # The store blocks, so it gets a worker thread; the routes are async because FastAPI gives a sync
-        # route's answer a second thread hop of its own, only to validate it.
-        recorded = await run_in_threadpool(
-            writes.execute, self.tracker.store, stream, decide, meta, version, idempotency
-        )
+        # The routes are async because FastAPI gives a sync route's answer a thread hop of its own, only
+        # to validate it; the store's blocking work is the group commit's, in a worker thread.
+        recorded = await self.tracker.writes.execute(stream, decide, meta, version, idempotency)
         event = recorded[-1]
         self.response.headers["ETag"] = f'"{event.version}"'
         self.response.headers["Location"] = f"/api/v1/acties/{self.actie_id}/events/{event.event_id}"

@@ -1,0 +1,107 @@
+"""Writes of concurrent requests committed together: one lock, one commit and one thread hop for them all.
+
+Requests that arrive while a commit is under way queue; the next transaction takes the queue. Each write
+is decided in turn against what the writes before it in that transaction wrote, exactly as if it ran
+alone after them, and its request is answered only once the transaction is committed. A write the domain
+refuses touches nothing and leaves the others in; any other failure rolls the transaction back and each
+of its writes runs again in a transaction of its own, so no write fails for another's sake."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import anyio
+
+from tracker.domain_errors import DomainError
+from tracker.store import IdempotencyMismatch
+from tracker.writes import PreconditionFailed, execute_in
+
+if TYPE_CHECKING:
+    from tracker.events import Recorded
+    from tracker.store import EventStore, Idempotency, Transaction
+    from tracker.writes import Decision
+
+Write = Callable[["Transaction"], "list[Recorded]"]
+Outcome: TypeAlias = "list[Recorded] | BaseException"
+
+# Raised by `execute_in` before it writes anything: the transaction is as it was, the next write goes on.
+REFUSALS = (DomainError, PreconditionFailed, IdempotencyMismatch)
+
+
+class GroupCommit:
+    def __init__(self, store: EventStore, most: int = 64) -> None:
+        self.store = store
+        self.most = most  # writes per transaction at most, which bounds how long the lock is held
+        self._queue: list[tuple[Write, asyncio.Future[list[Recorded]]]] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def execute(
+        self,
+        stream: str,
+        decide: Decision,
+        metadata: dict[str, Any],
+        if_match: int | None = None,
+        idempotency: Idempotency | None = None,
+    ) -> list[Recorded]:
+        """`writes.execute`, committed together with the writes of other requests that queued with it."""
+        future: asyncio.Future[list[Recorded]] = asyncio.get_running_loop().create_future()
+        self._queue.append(
+            (lambda tx: execute_in(tx, stream, decide, metadata, if_match, idempotency), future)
+        )
+        if self._draining is None:
+            self._draining = asyncio.create_task(self._drain())
+        # A request that is cancelled (its client left) does not take its write out of the transaction.
+        return await asyncio.shield(future)
+
+    async def _drain(self) -> None:
+        batch: list[tuple[Write, asyncio.Future[list[Recorded]]]] = []
+        try:
+            while self._queue:
+                batch, self._queue = self._queue[: self.most], self._queue[self.most :]
+                outcomes = await anyio.to_thread.run_sync(self._commit, [write for write, _ in batch])
+                _settle(batch, outcomes)
+        except BaseException as exc:  # cancelled when the loop stops: nobody is left waiting for ever
+            _settle(batch + self._queue, [exc] * (len(batch) + len(self._queue)))
+            raise
+        finally:
+            self._draining = None
+
+    def _commit(self, writes: list[Write]) -> list[Outcome]:
+        try:
+            return self._together(writes)
+        except _WriteFailed as failed:
+            if len(writes) == 1:
+                return [failed.cause]
+            return [outcome for write in writes for outcome in self._commit([write])]
+        except Exception as exc:  # beginning or committing failed, for every write alike
+            return [exc] * len(writes)
+
+    def _together(self, writes: list[Write]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        with self.store.transaction() as tx:
+            for write in writes:
+                try:
+                    outcomes.append(write(tx))
+                except REFUSALS as refused:
+                    outcomes.append(refused)
+                except Exception as exc:
+                    raise _WriteFailed(exc) from exc  # out of the `with`: the transaction rolls back
+        return outcomes
+
+
+class _WriteFailed(Exception):
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _settle(batch: list[tuple[Write, asyncio.Future[list[Recorded]]]], outcomes: list[Outcome]) -> None:
+    for (_, future), outcome in zip(batch, outcomes, strict=True):
+        if future.done():
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)

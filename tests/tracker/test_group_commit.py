@@ -1,0 +1,140 @@
+"""Writes queued together commit together, each decided as if alone, none failing for another's sake."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.tracker.factories import new_store, register_actie
+from tracker.domain import MeldVoortgang, meld
+from tracker.domain_errors import ActieOnbekend
+from tracker.events import Recorded
+from tracker.group_commit import GroupCommit
+from tracker.store import EventStore, Idempotency
+from tracker.writes import PreconditionFailed
+
+ACTIES = ("wilderinkshoek", "twentekanaal", "isolatiesubsidie")
+
+
+@pytest.fixture
+def store(tracker_url: str) -> EventStore:
+    store: EventStore = new_store(tracker_url)
+    for actie in ACTIES:
+        register_actie(store, actie)
+    return store
+
+
+def update(actie: str, voortgang: int, **options: Any) -> Any:
+    command = MeldVoortgang(status="op_koers", voortgang=voortgang)
+    return (f"actie/{actie}", lambda state: meld(state, command), {"actor": "test"}), options
+
+
+def commits_of(store: EventStore) -> list[int]:
+    heads: list[int] = []
+    store.listeners.append(heads.append)
+    return heads
+
+
+async def run_all(group: GroupCommit, *writes: Any) -> list[list[Recorded] | BaseException]:
+    return await asyncio.gather(
+        *(group.execute(*args, **options) for args, options in writes), return_exceptions=True
+    )
+
+
+async def test_writes_queued_together_share_one_commit_and_keep_the_log_whole(store: EventStore) -> None:
+    commits, before = commits_of(store), store.head()
+
+    outcomes = await run_all(GroupCommit(store), *(update(ACTIES[i % 3], i) for i in range(30)))
+
+    assert all(isinstance(outcome, list) and len(outcome) == 1 for outcome in outcomes)
+    assert commits == [before + 30]  # one transaction for all thirty
+    positions = [outcome[0].position for outcome in outcomes if isinstance(outcome, list)]
+    assert positions == list(range(before + 1, before + 31))  # in the order they queued
+    assert [r.event.voortgang for r in store.read_stream("actie/twentekanaal")[1:]] == list(range(1, 30, 3))
+    assert store.verify().ok
+
+
+async def test_a_later_write_on_a_stream_sees_what_an_earlier_one_in_its_transaction_wrote(
+    store: EventStore,
+) -> None:
+    stale, current = update("wilderinkshoek", 20, if_match=1), update("wilderinkshoek", 30, if_match=2)
+
+    first, second, third = await run_all(GroupCommit(store), update("wilderinkshoek", 10), stale, current)
+
+    assert isinstance(first, list) and first[0].version == 2
+    assert isinstance(second, PreconditionFailed) and second.current == 2
+    assert isinstance(third, list) and third[0].version == 3
+    assert [r.event.voortgang for r in store.read_stream("actie/wilderinkshoek")[1:]] == [10, 30]
+
+
+async def test_a_write_the_domain_refuses_leaves_the_others_of_its_transaction_in(store: EventStore) -> None:
+    commits, before = commits_of(store), store.head()
+
+    first, refused, last = await run_all(
+        GroupCommit(store),
+        update("wilderinkshoek", 10),
+        update("bestaat-niet", 10),
+        update("twentekanaal", 10),
+    )
+
+    assert isinstance(refused, ActieOnbekend)
+    assert isinstance(first, list) and isinstance(last, list)
+    assert commits == [before + 2]
+    assert store.verify().ok
+
+
+async def test_an_idempotency_key_repeated_in_one_transaction_records_once(store: EventStore) -> None:
+    key = Idempotency(key="test:1", fingerprint="same")
+
+    first, again = await run_all(
+        GroupCommit(store),
+        update("wilderinkshoek", 10, idempotency=key),
+        update("wilderinkshoek", 10, idempotency=key),
+    )
+
+    assert isinstance(first, list) and isinstance(again, list)
+    assert [r.event_id for r in again] == [r.event_id for r in first]
+    assert len(store.read_stream("actie/wilderinkshoek")) == 2
+
+
+async def test_a_write_that_fails_otherwise_fails_alone_and_the_rest_commit_without_it(
+    store: EventStore,
+) -> None:
+    class Broken(Exception):
+        pass
+
+    def broken(_state: object) -> list[Any]:
+        raise Broken
+
+    commits, before = commits_of(store), store.head()
+    failing = (("actie/wilderinkshoek", broken, {"actor": "test"}), {})
+
+    first, failed, last = await run_all(
+        GroupCommit(store), update("wilderinkshoek", 10), failing, update("twentekanaal", 10)
+    )
+
+    assert isinstance(failed, Broken)
+    assert isinstance(first, list) and isinstance(last, list)
+    assert commits == [before + 1, before + 2]  # the transaction rolled back; each other write alone
+    assert [outcome[0].position for outcome in (first, last) if isinstance(outcome, list)] == [
+        before + 1,
+        before + 2,
+    ]
+    assert store.verify().ok
+
+
+async def test_a_write_whose_request_is_cancelled_is_still_committed_and_nothing_waits(
+    store: EventStore,
+) -> None:
+    group = GroupCommit(store)
+    cancelled = asyncio.create_task(group.execute(*update("wilderinkshoek", 10)[0]))
+    await asyncio.sleep(0)  # queued, its transaction begun
+
+    cancelled.cancel()
+    later = await group.execute(*update("wilderinkshoek", 20)[0])
+
+    assert cancelled.cancelled()
+    assert later[0].version == 3
+    assert [r.event.voortgang for r in store.read_stream("actie/wilderinkshoek")[1:]] == [10, 20]
