@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,18 +26,19 @@ EVENT_TYPES = frozenset(
 )
 
 
-class FeedEvent(BaseModel):
-    # New envelope attributes may appear in a compatible version: read what we know, ignore the rest.
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    # A dataclass with slots rather than a model: a page holds a thousand, and a model instance carries a
+    # dict and a set of its fields. New envelope attributes may appear in a compatible version: the page
+    # reads what it knows (pydantic ignores other keys of a dataclass) and ignores the rest.
     id: str
     type: str
     subject: str
     time: datetime
     position: int
     version: int
-    dataschemaversion: str = "1"
     data: dict[str, Any]
+    dataschemaversion: str = "1"
 
     @property
     def event_type(self) -> str:

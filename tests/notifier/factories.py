@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from notifier.feed import FeedEvent, FeedPage
 from notifier.kennis import Actie, Kennis, Opgave
+
+EVENT = TypeAdapter(FeedEvent)  # as a page's events are read: unknown envelope attributes ignored
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -15,7 +20,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def feed_event(
     event_type: str, subject: str, data: dict[str, Any], at: datetime = T0, **extra: Any
 ) -> FeedEvent:
-    return FeedEvent.model_validate(
+    return EVENT.validate_python(
         {
             "specversion": "1.0",
             "id": str(uuid.uuid4()),
@@ -101,5 +106,5 @@ def catalogue_page(*extra: FeedEvent) -> FeedPage:
 
 
 def page(events: list[FeedEvent]) -> FeedPage:
-    placed = [e.model_copy(update={"position": i + 1}) for i, e in enumerate(events)]
+    placed = [dataclasses.replace(e, position=i + 1) for i, e in enumerate(events)]
     return FeedPage(events=placed, last_position=len(placed))
