@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import select
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,8 +37,9 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the pragmas and transaction handling the event log relies on."""
+def make_engine(url: str, sqlite_cache_kib: int = 2000, **kwargs: Any) -> Engine:
+    """An engine with the pragmas and transaction handling the event log relies on. On SQLite each
+    connection keeps a page cache of up to `sqlite_cache_kib` (SQLite's default is 2,000 KiB)."""
     if not is_sqlite(url):
         engine = create_engine(sqlalchemy_url(url), **kwargs)
         event.listen(engine, "checkout", _closed_by_server)
@@ -46,7 +48,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
-    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "connect", functools.partial(_sqlite_connect, cache_kib=sqlite_cache_kib))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -63,7 +65,7 @@ def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         raise DisconnectionError("PostgreSQL closed this pooled connection")
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any, cache_kib: int) -> None:
     # pysqlite's own implicit BEGIN is switched off so that `_sqlite_begin` decides the kind of lock.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -71,6 +73,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")  # negative: in KiB rather than pages
     cursor.close()
 
 

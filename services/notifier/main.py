@@ -60,7 +60,9 @@ def create_app(settings: NotifierSettings | None = None, clock: Callable[[], dat
         # twenty deliveries at a time, and each thread more held a pooled connection and its caches (5 MB
         # more while catching up), for no more throughput: SQLite writes one at a time anyway.
         anyio.to_thread.current_default_thread_limiter().total_tokens = 4
-        engine = make_engine(settings.database_url)
+        # Its hot rows are few (the checkpoint, the knowledge, the deliveries due), while each of the
+        # threads' SQLite connections would keep a page cache of 2 MB: 2.6 MB less at the peak of a catch-up.
+        engine = make_engine(settings.database_url, sqlite_cache_kib=256)
         if settings.recipients:
             await anyio.to_thread.run_sync(recipients.seed, engine, settings.recipients)
         app.state.notifier = sub.state.notifier = Notifier(settings, engine, clock)
