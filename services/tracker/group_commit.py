@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import anyio
 
 from tracker.domain_errors import DomainError
 from tracker.store import IdempotencyMismatch
-from tracker.writes import PreconditionFailed, execute_in
+from tracker.writes import PreconditionFailed
 
 if TYPE_CHECKING:
     from tracker.events import Recorded
-    from tracker.store import EventStore, Idempotency, Transaction
-    from tracker.writes import Decision
+    from tracker.store import EventStore, Transaction
 
 Write = Callable[["Transaction"], "list[Recorded]"]
 Outcome: TypeAlias = "list[Recorded] | BaseException"
@@ -37,19 +36,11 @@ class GroupCommit:
         self._queue: list[tuple[Write, asyncio.Future[list[Recorded]]]] = []
         self._draining: asyncio.Task[None] | None = None
 
-    async def execute(
-        self,
-        stream: str,
-        decide: Decision,
-        metadata: dict[str, Any],
-        if_match: int | None = None,
-        idempotency: Idempotency | None = None,
-    ) -> list[Recorded]:
-        """`writes.execute`, committed together with the writes of other requests that queued with it."""
+    async def execute(self, write: Write) -> list[Recorded]:
+        """Run `write` (`writes.execute_in` on one stream, say) in a transaction with the writes of other
+        requests that queued with it; its result once that transaction is committed."""
         future: asyncio.Future[list[Recorded]] = asyncio.get_running_loop().create_future()
-        self._queue.append(
-            (lambda tx: execute_in(tx, stream, decide, metadata, if_match, idempotency), future)
-        )
+        self._queue.append((write, future))
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
         # A request that is cancelled (its client left) does not take its write out of the transaction.

@@ -11,9 +11,9 @@ from tests.tracker.factories import new_store, register_actie
 from tracker.domain import MeldVoortgang, meld
 from tracker.domain_errors import ActieOnbekend
 from tracker.events import Recorded
-from tracker.group_commit import GroupCommit
+from tracker.group_commit import GroupCommit, Write
 from tracker.store import EventStore, Idempotency
-from tracker.writes import PreconditionFailed
+from tracker.writes import PreconditionFailed, execute_in
 
 ACTIES = ("wilderinkshoek", "twentekanaal", "isolatiesubsidie")
 
@@ -26,9 +26,13 @@ def store(tracker_url: str) -> EventStore:
     return store
 
 
-def update(actie: str, voortgang: int, **options: Any) -> Any:
+def update(actie: str, voortgang: int, **options: Any) -> Write:
     command = MeldVoortgang(status="op_koers", voortgang=voortgang)
-    return (f"actie/{actie}", lambda state: meld(state, command), {"actor": "test"}), options
+    return write(actie, lambda state: meld(state, command), **options)
+
+
+def write(actie: str, decide: Any, **options: Any) -> Write:
+    return lambda tx: execute_in(tx, f"actie/{actie}", decide, {"actor": "test"}, **options)
 
 
 def commits_of(store: EventStore) -> list[int]:
@@ -37,10 +41,8 @@ def commits_of(store: EventStore) -> list[int]:
     return heads
 
 
-async def run_all(group: GroupCommit, *writes: Any) -> list[list[Recorded] | BaseException]:
-    return await asyncio.gather(
-        *(group.execute(*args, **options) for args, options in writes), return_exceptions=True
-    )
+async def run_all(group: GroupCommit, *writes: Write) -> list[list[Recorded] | BaseException]:
+    return await asyncio.gather(*(group.execute(one) for one in writes), return_exceptions=True)
 
 
 async def test_writes_queued_together_share_one_commit_and_keep_the_log_whole(store: EventStore) -> None:
@@ -103,13 +105,13 @@ async def test_a_write_that_fails_otherwise_fails_alone_and_the_rest_commit_with
     store: EventStore,
 ) -> None:
     class Broken(Exception):
-        pass
+        """Neither a refusal nor anything the store raises: a fault of this one write."""
 
     def broken(_state: object) -> list[Any]:
         raise Broken
 
     commits, before = commits_of(store), store.head()
-    failing = (("actie/wilderinkshoek", broken, {"actor": "test"}), {})
+    failing = write("wilderinkshoek", broken)
 
     first, failed, last = await run_all(
         GroupCommit(store), update("wilderinkshoek", 10), failing, update("twentekanaal", 10)
@@ -129,11 +131,11 @@ async def test_a_write_whose_request_is_cancelled_is_still_committed_and_nothing
     store: EventStore,
 ) -> None:
     group = GroupCommit(store)
-    cancelled = asyncio.create_task(group.execute(*update("wilderinkshoek", 10)[0]))
+    cancelled = asyncio.create_task(group.execute(update("wilderinkshoek", 10)))
     await asyncio.sleep(0)  # queued, its transaction begun
 
     cancelled.cancel()
-    later = await group.execute(*update("wilderinkshoek", 20)[0])
+    later = await group.execute(update("wilderinkshoek", 20))
 
     assert cancelled.cancelled()
     assert later[0].version == 3

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from koers.observability import correlation_id
 from koers.problems import ProblemError, problems
 from koers.ratelimit import retry_after
+from tracker import writes
 from tracker.api.deps import BearerDep, Tracker, get_tracker, principal_of, require
 from tracker.api.models import RecordedEvent, recorded_event
 from tracker.auth import Principal, may_write
@@ -57,7 +58,9 @@ class Schrijven:
         version, idempotency = _version(self.if_match), self._idempotency(body)
         # The routes are async because FastAPI gives a sync route's answer a thread hop of its own, only
         # to validate it; the store's blocking work is the group commit's, in a worker thread.
-        recorded = await self.tracker.writes.execute(stream, decide, meta, version, idempotency)
+        recorded = await self.tracker.writes.execute(
+            lambda tx: writes.execute_in(tx, stream, decide, meta, version, idempotency)
+        )
         event = recorded[-1]
         self.response.headers["ETag"] = f'"{event.version}"'
         self.response.headers["Location"] = f"/api/v1/acties/{self.actie_id}/events/{event.event_id}"
