@@ -40,6 +40,7 @@ class GroupCommit:
         """Run `write` (`writes.execute_in` on one stream, say) in a transaction with the writes of other
         requests that queued with it; its result once that transaction is committed."""
         future: asyncio.Future[list[Recorded]] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)
         self._queue.append((write, future))
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
@@ -86,6 +87,13 @@ class _WriteFailed(Exception):
     def __init__(self, cause: Exception) -> None:
         super().__init__(str(cause))
         self.cause = cause
+
+
+def _retrieved(future: asyncio.Future[list[Recorded]]) -> None:
+    # When the request was cancelled nobody awaits the outcome any more; a refusal it had coming would
+    # otherwise be logged as an error of the event loop ("Future exception was never retrieved").
+    if not future.cancelled():
+        future.exception()
 
 
 def _settle(batch: list[tuple[Write, asyncio.Future[list[Recorded]]]], outcomes: list[Outcome]) -> None:

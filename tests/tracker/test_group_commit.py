@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 import pytest
@@ -140,3 +141,20 @@ async def test_a_write_whose_request_is_cancelled_is_still_committed_and_nothing
     assert cancelled.cancelled()
     assert later[0].version == 3
     assert [r.event.voortgang for r in store.read_stream("actie/wilderinkshoek")[1:]] == [10, 20]
+
+
+async def test_a_refusal_whose_request_was_cancelled_is_not_reported_as_unretrieved(
+    store: EventStore,
+) -> None:
+    reported: list[dict[str, Any]] = []
+    asyncio.get_running_loop().set_exception_handler(lambda _loop, context: reported.append(context))
+    group = GroupCommit(store)
+    cancelled = asyncio.create_task(group.execute(update("bestaat-niet", 10)))
+    await asyncio.sleep(0)
+
+    cancelled.cancel()
+    await group.execute(update("wilderinkshoek", 20))  # its transaction ends after the refused one
+    del cancelled
+    gc.collect()  # a future whose exception nobody retrieved reports it when it is collected
+
+    assert reported == []
