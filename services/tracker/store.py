@@ -8,6 +8,7 @@ import operator
 import os
 import sqlite3
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -358,7 +359,7 @@ class Transaction:
         rows, recorded = [], []
         for event in events:
             position, version = position + 1, version + 1
-            event_id = _uuid4()
+            event_id = _uuid7()
             data = canonical_json(event.__pydantic_serializer__.to_python(event, mode="json", exclude=_DATA))
             hash_ = chain_hash(prev_hash, position, event_id, stream, version, event.type, data, meta, now)
             rows.append(
@@ -388,14 +389,21 @@ class Transaction:
 _DATA = {"type"}
 
 
-def _uuid4() -> str:
-    """What str(uuid.uuid4()) gives, in half its time: the UUID class is pure Python."""
-    hexa = f"{int.from_bytes(os.urandom(16)) & _UUID_CLEAR | _UUID_SET:032x}"
+def _uuid7() -> str:
+    """An event id: a UUIDv7 (RFC 9562) as text, the milliseconds of the wall clock and 74 random bits.
+
+    Time-ordered rather than random (version 4): a new id lands at the end of the event_id index, not on
+    a random page of it, so each commit dirties, and each WAL checkpoint writes back, the same few pages
+    however long the log. On SQLite with 1,000,000 events an append ran at 0.83x-0.89x of its rate on an
+    empty log with random ids, at 0.95x-0.98x with these. Built from an int rather than by the UUID class,
+    which is pure Python and takes twice as long."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10))
+    hexa = f"{value & _UUID_CLEAR | _UUID_SET:032x}"
     return f"{hexa[:8]}-{hexa[8:12]}-{hexa[12:16]}-{hexa[16:20]}-{hexa[20:]}"
 
 
-_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # the version and variant bits of RFC 4122 …
-_UUID_SET = (0x4000 << 64) | (0x8000 << 48)  # … set to version 4, variant 10
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))  # the version and variant bits of RFC 9562 …
+_UUID_SET = (0x7000 << 64) | (0x8000 << 48)  # … set to version 7, variant 10
 
 
 _LOST = (psycopg.OperationalError, sqlite3.OperationalError)  # from the driver's cursor: a lost connection
