@@ -9,6 +9,7 @@ of its writes runs again in a transaction of its own, so no write fails for anot
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from tracker.events import Recorded
     from tracker.store import EventStore, Transaction
 
+log = logging.getLogger("tracker.group_commit")
 Write = Callable[["Transaction"], "list[Recorded]"]
 Outcome: TypeAlias = "list[Recorded] | BaseException"
 
@@ -40,12 +42,15 @@ class GroupCommit:
         """Run `write` (`writes.execute_in` on one stream, say) in a transaction with the writes of other
         requests that queued with it; its result once that transaction is committed."""
         future: asyncio.Future[list[Recorded]] = asyncio.get_running_loop().create_future()
-        future.add_done_callback(_retrieved)
         self._queue.append((write, future))
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
         # A request that is cancelled (its client left) does not take its write out of the transaction.
-        return await asyncio.shield(future)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            future.add_done_callback(_unawaited)
+            raise
 
     async def _drain(self) -> None:
         batch: list[tuple[Write, asyncio.Future[list[Recorded]]]] = []
@@ -89,11 +94,14 @@ class _WriteFailed(Exception):
         self.cause = cause
 
 
-def _retrieved(future: asyncio.Future[list[Recorded]]) -> None:
-    # When the request was cancelled nobody awaits the outcome any more; a refusal it had coming would
-    # otherwise be logged as an error of the event loop ("Future exception was never retrieved").
-    if not future.cancelled():
-        future.exception()
+def _unawaited(future: asyncio.Future[list[Recorded]]) -> None:
+    """The outcome of a write whose request was cancelled: nobody awaits it any more. A refusal is an
+    answer, not a fault, and is dropped; a fault is logged here rather than by the event loop as an
+    exception "never retrieved"."""
+    if future.cancelled():
+        return
+    if (exc := future.exception()) is not None and not isinstance(exc, REFUSALS):
+        log.error("schrijven zonder wachtend verzoek mislukt", exc_info=exc)
 
 
 def _settle(batch: list[tuple[Write, asyncio.Future[list[Recorded]]]], outcomes: list[Outcome]) -> None:

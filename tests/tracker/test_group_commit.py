@@ -36,6 +36,14 @@ def write(actie: str, decide: Any, **options: Any) -> Write:
     return lambda tx: execute_in(tx, f"actie/{actie}", decide, {"actor": "test"}, **options)
 
 
+class Broken(Exception):
+    """Neither a refusal nor anything the store raises: a fault of this one write."""
+
+
+def broken(_state: object) -> list[Any]:
+    raise Broken
+
+
 def commits_of(store: EventStore) -> list[int]:
     heads: list[int] = []
     store.listeners.append(heads.append)
@@ -105,12 +113,6 @@ async def test_an_idempotency_key_repeated_in_one_transaction_records_once(store
 async def test_a_write_that_fails_otherwise_fails_alone_and_the_rest_commit_without_it(
     store: EventStore,
 ) -> None:
-    class Broken(Exception):
-        """Neither a refusal nor anything the store raises: a fault of this one write."""
-
-    def broken(_state: object) -> list[Any]:
-        raise Broken
-
     commits, before = commits_of(store), store.head()
     failing = write("wilderinkshoek", broken)
 
@@ -143,18 +145,22 @@ async def test_a_write_whose_request_is_cancelled_is_still_committed_and_nothing
     assert [r.event.voortgang for r in store.read_stream("actie/wilderinkshoek")[1:]] == [10, 20]
 
 
-async def test_a_refusal_whose_request_was_cancelled_is_not_reported_as_unretrieved(
-    store: EventStore,
+@pytest.mark.parametrize(("decide", "logged"), [("refused", []), ("broken", ["Broken"])])
+async def test_the_outcome_of_a_cancelled_request_is_logged_only_when_it_is_a_fault(
+    store: EventStore, caplog: pytest.LogCaptureFixture, decide: str, logged: list[str]
 ) -> None:
     reported: list[dict[str, Any]] = []
     asyncio.get_running_loop().set_exception_handler(lambda _loop, context: reported.append(context))
     group = GroupCommit(store)
-    cancelled = asyncio.create_task(group.execute(update("bestaat-niet", 10)))
+    failing = update("bestaat-niet", 10) if decide == "refused" else write("wilderinkshoek", broken)
+    cancelled = asyncio.create_task(group.execute(failing))
     await asyncio.sleep(0)
 
     cancelled.cancel()
-    await group.execute(update("wilderinkshoek", 20))  # its transaction ends after the refused one
+    await group.execute(update("wilderinkshoek", 20))  # its transaction ends after the failing one
     del cancelled
     gc.collect()  # a future whose exception nobody retrieved reports it when it is collected
 
-    assert reported == []
+    assert reported == []  # never an exception "never retrieved" from the event loop
+    faults = [r for r in caplog.records if r.name == "tracker.group_commit"]
+    assert [type(r.exc_info[1]).__name__ for r in faults if r.exc_info] == logged
