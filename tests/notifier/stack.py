@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -66,7 +67,11 @@ class WebhookReceiver:
 
     answer: int = 200
     hang: bool = False
+    host: str = "127.0.0.1"
+    port: int = 0
+    tls: ssl.SSLContext | None = None
     received: list[dict[str, Any]] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # each request's Host header
     attempts: int = 0
     forged: int = 0
 
@@ -77,6 +82,7 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["content-length"])).decode()
                 receiver.attempts += 1
+                receiver.hosts.append(self.headers["host"])
                 if receiver.hang:
                     time.sleep(5)
                 try:
@@ -94,8 +100,11 @@ class WebhookReceiver:
             def log_message(self, *_: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.server = ThreadingHTTPServer((self.host, self.port), Handler)
+        self.port = self.server.server_address[1]
+        if self.tls:
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if self.tls else 'http'}://{self.host}:{self.port}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

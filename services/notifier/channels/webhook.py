@@ -9,9 +9,10 @@ import ipaddress
 import json
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import anyio
 import httpx
@@ -32,22 +33,65 @@ def sign(secret: str, message_id: str, timestamp: str, body: str) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
+class Geweigerd(ValueError):
+    """The notifier will not post to this URL; `reden` says why, in Dutch."""
+
+    def __init__(self, reden: str) -> None:
+        super().__init__(reden)
+        self.reden = reden
+
+
+@dataclass(frozen=True, slots=True)
+class Doel:
+    """Where a webhook goes: its URL with a checked IP address in place of the host name, and that name,
+    which the request still carries in its Host header and, over TLS, as the name the certificate bears."""
+
+    url: str
+    host: str
+    naam: str
+
+
 def refused_target(url: str, allow_private: bool) -> str | None:
-    """Why the notifier will not post to this URL, or None. Resolves the host name (blocking)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "moet een http(s)-URL met een host zijn"
-    if allow_private:
-        return None
+    """Why the notifier will not post to this URL, or None. Resolves the host name (blocking) unless
+    private targets are allowed: then the name may be one only the notifier's own network knows."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return "de host is onbekend"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return "wijst naar een privé-, loopback- of gereserveerd adres"
+        _delen(url) if allow_private else doel(url, allow_private)
+    except Geweigerd as exc:
+        return exc.reden
     return None
+
+
+def doel(url: str, allow_private: bool) -> Doel:
+    """Resolve the host name once, check every address it has, and pin the request to one of them.
+
+    The send connects to this very address. Were the name resolved again to connect, it could answer with
+    another address by then (DNS rebinding) and steer a checked webhook to the notifier's own network."""
+    parts = _delen(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise Geweigerd("de host is onbekend") from None
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not allow_private and not all(address.is_global for address in addresses):
+        raise Geweigerd("wijst naar een privé-, loopback- of gereserveerd adres")
+    address = addresses[0]
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    netloc = f"{userinfo}@{literal}:{port}" if userinfo else f"{literal}:{port}"
+    return Doel(urlunsplit(parts._replace(netloc=netloc)), hostport, host)
+
+
+def _delen(url: str) -> SplitResult:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        raise Geweigerd("moet een http(s)-URL met een geldige poort zijn") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Geweigerd("moet een http(s)-URL met een host zijn")
+    return parts
 
 
 class WebhookChannel:
@@ -61,10 +105,10 @@ class WebhookChannel:
         if v is None or not v.webhook_url or not v.webhook_secret:
             raise DeliveryFailed("geen webhook ingesteld")
         # Checked again at send time: the name may resolve elsewhere than when it was saved.
-        if reason := await anyio.to_thread.run_sync(
-            refused_target, v.webhook_url, self.settings.webhook_allow_private
-        ):
-            raise DeliveryFailed(f"webhook-URL {reason}")
+        try:
+            target = await anyio.to_thread.run_sync(doel, v.webhook_url, self.settings.webhook_allow_private)
+        except Geweigerd as exc:
+            raise DeliveryFailed(f"webhook-URL {exc.reden}") from None
         now = self.clock()
         timestamp = str(int(now.timestamp()))
         body = json.dumps(
@@ -72,6 +116,7 @@ class WebhookChannel:
             ensure_ascii=False,
         )
         headers = {
+            "host": target.host,
             "content-type": "application/json",
             "webhook-id": bezorging.id,
             "webhook-timestamp": timestamp,
@@ -81,7 +126,12 @@ class WebhookChannel:
             async with httpx.AsyncClient(
                 follow_redirects=False, timeout=self.settings.webhook_timeout, verify=self.tls
             ) as client:
-                response = await client.post(v.webhook_url, content=body.encode(), headers=headers)
+                response = await client.post(
+                    target.url,
+                    content=body.encode(),
+                    headers=headers,
+                    extensions={"sni_hostname": target.naam},  # TLS checks the name, not the address
+                )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"webhook: {type(exc).__name__}") from exc
         if not response.is_success:
