@@ -101,6 +101,7 @@ def test_a_failing_webhook_is_retried_then_dead_and_beheer_is_told(stack: Stack,
         ("email", "annemieke.traag@"),
         ("webhook_url", "http://127.0.0.1:9/x"),
         ("webhook_url", "ftp://example.org/hook"),
+        ("webhook_url", "https://example.org:99999/hook"),
     ],
 )
 def test_invalid_preferences_are_refused_with_problem_json_and_change_nothing(
