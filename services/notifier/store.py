@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import itertools
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -16,7 +17,7 @@ from sqlalchemy import Table, select, update
 from koers.db import WRITE_LOCK
 from notifier.kennis import Actie, Kennis, Opgave
 from notifier.tables import ACTIE, CHECKPOINT, DELIVERY, OPGAVE, PORTEFEUILLEHOUDER
-from notifier.voorkeuren import Voorkeuren, kanalen_voor
+from notifier.voorkeuren import Kanaal, Voorkeuren, kanalen_voor
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -97,22 +98,35 @@ def enqueue(
     conn: Connection, notes: Iterable[Notificatie], voorkeuren: Mapping[str, Voorkeuren], now: datetime
 ) -> None:
     """Deliveries for each notification on each channel its recipient wants; a repeat adds nothing."""
-    rows = [
-        {
-            "id": str(uuid.uuid4()),
-            "sleutel": n.sleutel,
-            "recipient": n.ontvanger,
-            "channel": kanaal.value,
-            "soort": n.soort.value,
-            "actie": n.actie,
-            "bericht": json.dumps(n.as_json()),
-            "status": "pending",
-            "attempts": 0,
-            "created_at": now,
-            "next_attempt_at": now,
-        }
-        for n in notes
-        for kanaal in kanalen_voor(voorkeuren.get(n.ontvanger), n.soort)
-    ]
-    if rows:
-        conn.execute(dialect_insert(conn, DELIVERY).on_conflict_do_nothing(), rows)
+    notes = iter(notes)
+    while chunk := list(itertools.islice(notes, ENQUEUE_CHUNK)):
+        rows = [
+            _delivery(n, bericht, kanaal, now)
+            for n in chunk
+            for bericht in [json.dumps(n.as_json())]  # one text for all of its channels
+            for kanaal in kanalen_voor(voorkeuren.get(n.ontvanger), n.soort)
+        ]
+        if rows:
+            conn.execute(dialect_insert(conn, DELIVERY).on_conflict_do_nothing(), rows)
+
+
+# Notifications per INSERT. A page of the feed can raise hundreds, and until its statement is sent each row
+# is held as our dict and again as SQLAlchemy's parameters: catching up on PostgreSQL in pages of 1,000,
+# the notifier peaked at 104.5 MB with all of a page's rows in one statement, at 100.8 MB with 100.
+ENQUEUE_CHUNK = 100
+
+
+def _delivery(n: Notificatie, bericht: str, kanaal: Kanaal, now: datetime) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "sleutel": n.sleutel,
+        "recipient": n.ontvanger,
+        "channel": kanaal.value,
+        "soort": n.soort.value,
+        "actie": n.actie,
+        "bericht": bericht,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    }

@@ -13,11 +13,13 @@ from koers.db import make_engine
 from notifier.channels import Bezorging, DeliveryFailed
 from notifier.channels.inbox import InboxChannel, items, mark_read
 from notifier.consumer import process, read_checkpoint
+from notifier.notificatie import Notificatie, Soort
 from notifier.outbox import Outbox, deliveries, requeue
 from notifier.planner import plan
 from notifier.recipients import new_inbox_token, seed, token_owner, zet_voorkeuren
 from notifier.schedule import Weekmoment
 from notifier.settings import NotifierSettings
+from notifier.store import ENQUEUE_CHUNK, enqueue, writing
 from notifier.tables import DELIVERY
 from notifier.voorkeuren import Voorkeuren
 from tests.notifier.factories import T0, catalogue_page, feed_event, melding
@@ -53,6 +55,24 @@ def test_a_batch_read_again_adds_nothing(notifier_url: str) -> None:
     assert process(engine, 0, catalogue_page(risico), T0)
     assert not process(engine, 0, catalogue_page(risico), T0)  # another consumer got there first
     assert read_checkpoint(engine) == 4 and delivery_count(engine) == 1
+
+
+def test_a_page_with_more_notifications_than_one_insert_takes_enqueues_each_once(notifier_url: str) -> None:
+    engine = make_engine(notifier_url)
+    notes = [
+        Notificatie(f"e{i}", "annemieke-traag", Soort.alert, f"Aandacht {i}", "Risico", (), "wilderinkshoek")
+        for i in range(2 * ENQUEUE_CHUNK + 1)
+    ]
+    voorkeuren = {"annemieke-traag": Voorkeuren(email="annemieke.traag@example.org")}
+    for _ in range(2):  # the second time, every row is already there
+        with writing(engine) as conn:
+            enqueue(conn, iter(notes), voorkeuren, T0)
+    with engine.connect() as conn:
+        rows = conn.execute(select(DELIVERY.c.sleutel, DELIVERY.c.channel, DELIVERY.c.bericht)).all()
+    assert sorted((r.sleutel, r.channel) for r in rows) == sorted(
+        (n.sleutel, channel) for n in notes for channel in ("email", "inbox")
+    )
+    assert all(Notificatie.from_json(json.loads(r.bericht)) == notes[int(r.sleutel[1:])] for r in rows)
 
 
 def test_unknown_types_and_newer_schema_versions_are_skipped_and_passed(
