@@ -100,12 +100,11 @@ def enqueue(
     """Deliveries for each notification on each channel its recipient wants; a repeat adds nothing."""
     notes = iter(notes)
     while chunk := list(itertools.islice(notes, ENQUEUE_CHUNK)):
-        rows = [
-            _delivery(n, bericht, kanaal, now)
-            for n in chunk
-            for bericht in [json.dumps(n.as_json())]  # one text for all of its channels
-            for kanaal in kanalen_voor(voorkeuren.get(n.ontvanger), n.soort)
-        ]
+        rows: list[dict[str, Any]] = []
+        for n in chunk:
+            bericht = json.dumps(n.as_json())  # one text for all of its channels
+            kanalen = kanalen_voor(voorkeuren.get(n.ontvanger), n.soort)
+            rows += [_delivery(n, bericht, kanaal, now) for kanaal in kanalen]
         if rows:
             conn.execute(dialect_insert(conn, DELIVERY).on_conflict_do_nothing(), rows)
 

@@ -55,7 +55,10 @@ def refused_target(url: str, allow_private: bool) -> str | None:
     """Why the notifier will not post to this URL, or None. Resolves the host name (blocking) unless
     private targets are allowed: then the name may be one only the notifier's own network knows."""
     try:
-        _delen(url) if allow_private else doel(url, allow_private)
+        if allow_private:
+            _delen(url)
+        else:
+            doel(url, allow_private)
     except Geweigerd as exc:
         return exc.reden
     return None
