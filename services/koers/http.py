@@ -6,9 +6,9 @@ import json
 import logging
 import re
 import time
-import uuid
 from typing import TYPE_CHECKING
 
+from koers.ids import uuid4
 from koers.observability import REQUEST_SECONDS, correlation_id
 from koers.problems import PROBLEM_JSON, TITELS
 
@@ -32,7 +32,7 @@ class RequestGuard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         given = headers.get("x-correlation-id", "")
-        token = correlation_id.set(given if _SAFE_ID.match(given) else str(uuid.uuid4()))
+        token = correlation_id.set(given if _SAFE_ID.match(given) else uuid4())
         started, status = time.perf_counter(), [500]
         try:
             await self._guarded(scope, receive, self._stamped(send, status), headers)

@@ -6,7 +6,6 @@ import dataclasses
 import importlib
 import itertools
 import json
-import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, select, update
 
 from koers.db import WRITE_LOCK
+from koers.ids import uuid4
 from notifier.kennis import Actie, Kennis, Opgave
 from notifier.tables import ACTIE, CHECKPOINT, DELIVERY, OPGAVE, PORTEFEUILLEHOUDER
 from notifier.voorkeuren import Kanaal, Voorkeuren, kanalen_voor
@@ -117,7 +117,7 @@ ENQUEUE_CHUNK = 100
 
 def _delivery(n: Notificatie, bericht: str, kanaal: Kanaal, now: datetime) -> dict[str, Any]:
     return {
-        "id": str(uuid.uuid4()),
+        "id": uuid4(),
         "sleutel": n.sleutel,
         "recipient": n.ontvanger,
         "channel": kanaal.value,
