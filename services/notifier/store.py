@@ -94,6 +94,12 @@ def _changed(was: Mapping[str, Any], nu: Mapping[str, Any]) -> Iterable[tuple[st
     return ((k, v) for k, v in nu.items() if was.get(k) != v)
 
 
+# Notifications per INSERT. A page of the feed can raise hundreds, and until its statement is sent each row
+# is held as our dict and again as SQLAlchemy's parameters: catching up on PostgreSQL in pages of 1,000,
+# the notifier peaked at 104.5 MB with all of a page's rows in one statement, at 100.8 MB with 100.
+ENQUEUE_CHUNK = 100
+
+
 def enqueue(
     conn: Connection, notes: Iterable[Notificatie], voorkeuren: Mapping[str, Voorkeuren], now: datetime
 ) -> None:
@@ -107,12 +113,6 @@ def enqueue(
             rows += [_delivery(n, bericht, kanaal, now) for kanaal in kanalen]
         if rows:
             conn.execute(dialect_insert(conn, DELIVERY).on_conflict_do_nothing(), rows)
-
-
-# Notifications per INSERT. A page of the feed can raise hundreds, and until its statement is sent each row
-# is held as our dict and again as SQLAlchemy's parameters: catching up on PostgreSQL in pages of 1,000,
-# the notifier peaked at 104.5 MB with all of a page's rows in one statement, at 100.8 MB with 100.
-ENQUEUE_CHUNK = 100
 
 
 def _delivery(n: Notificatie, bericht: str, kanaal: Kanaal, now: datetime) -> dict[str, Any]:
