@@ -42,7 +42,7 @@ def make_engine(url: str, sqlite_cache_kib: int = 2000, **kwargs: Any) -> Engine
     connection keeps a page cache of up to `sqlite_cache_kib` (SQLite's default is 2,000 KiB)."""
     if not is_sqlite(url):
         engine = create_engine(sqlalchemy_url(url), **kwargs)
-        event.listen(engine, "checkout", _closed_by_server)
+        event.listen(engine, "checkout", _replace_closed)
         return engine
     database = make_url(url).database
     if database and database != ":memory:":
@@ -53,15 +53,20 @@ def make_engine(url: str, sqlite_cache_kib: int = 2000, **kwargs: Any) -> Engine
     return engine
 
 
-def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    # What pool_pre_ping finds with a round trip per checkout, a look at the socket finds for free: an idle
-    # connection has something to read only when PostgreSQL said goodbye (a restart, a terminated backend)
-    # or closed it. The pool then replaces it before anyone uses it. (poll, not select: any fd number.)
+def closed_by_server(dbapi_connection: Any) -> bool:
+    """Whether PostgreSQL closed this idle connection (a restart, a terminated backend), found without a
+    round trip: an idle connection has something to read only when the server said goodbye. (poll, not
+    select: any fd number.)"""
     if dbapi_connection.closed:
-        raise DisconnectionError("this pooled connection is closed")
+        return True
     socket = select.poll()
     socket.register(dbapi_connection.fileno(), select.POLLIN)
-    if socket.poll(0):
+    return bool(socket.poll(0))
+
+
+def _replace_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # What pool_pre_ping finds with a round trip per checkout; the pool replaces the connection.
+    if closed_by_server(dbapi_connection):
         raise DisconnectionError("PostgreSQL closed this pooled connection")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.event import listen
 
-from koers.db import WRITE_LOCK, UTCDateTime
+from koers.db import WRITE_LOCK, UTCDateTime, closed_by_server
 from koers.ids import uuid7
 from tracker.chain import GENESIS_HASH, Verification, canonical_json, chain_hash, verify_chain
 from tracker.events import EVENT_ADAPTER, SCHEMA_VERSION, Event, Recorded
@@ -92,11 +92,11 @@ class EventStore:
         self.clock = clock
         self.postgres = engine.dialect.name == "postgresql"
         self.listeners: list[Callable[[int], None]] = []
-        # Writers of this process queue here rather than in SQLite's busy handler, which sleeps.
+        # Writers of this process queue here rather than in SQLite's busy handler, which sleeps, or for
+        # PostgreSQL's advisory lock, which would hold a connection each.
         self.local_lock = threading.Lock()
         self._writer: Connection | None = None
-        if not self.postgres:
-            listen(engine, "engine_disposed", lambda _engine: self._close_writer())
+        listen(engine, "engine_disposed", lambda _engine: self._close_writer())
 
     # --- writing -------------------------------------------------------------------------------------
 
@@ -105,13 +105,14 @@ class EventStore:
         return Transaction(self)
 
     def _connect(self) -> Connection:
-        """A connection for a write transaction. PostgreSQL's comes from the pool, which replaces those
-        the server closed; SQLite's is kept between transactions, which the local lock already takes
-        one at a time, so that an append does not pay for a checkout and a checkin."""
-        if self.postgres:
-            return self.engine.connect().execution_options(**{WRITE_LOCK: True})
+        """The connection for a write transaction, kept between transactions, which the local lock takes
+        one at a time: a checkout and a checkin from the pool cost a tenth of an append's CPU on
+        PostgreSQL. A kept connection that PostgreSQL closed is replaced, as the pool would."""
         self.local_lock.acquire()
         try:
+            writer = self._writer
+            if writer is not None and self.postgres and closed_by_server(writer.connection.driver_connection):
+                self._drop_writer()
             if self._writer is None:
                 self._writer = self.engine.connect().execution_options(**{WRITE_LOCK: True})
             return self._writer
@@ -121,9 +122,6 @@ class EventStore:
 
     def _release(self, conn: Connection, reusable: bool) -> None:
         """End what `_connect` began; a connection that failed is closed, not kept."""
-        if self.postgres:
-            conn.close()
-            return
         try:
             if not reusable:
                 self._writer = None
@@ -133,10 +131,13 @@ class EventStore:
 
     def _close_writer(self) -> None:
         with self.local_lock:
-            if self._writer is not None:
-                self._writer.invalidate()  # closes the file now: the pool it came from is gone
-                self._writer.close()
-                self._writer = None
+            self._drop_writer()
+
+    def _drop_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.invalidate()  # closed now, not returned: the pool may be gone, or the server
+            self._writer.close()
+            self._writer = None
 
     def _committed(self, appended: Counter[str], head: int) -> None:
         for type_, count in appended.items():

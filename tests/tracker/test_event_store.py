@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import Databases
+from tests.conftest import POSTGRES_URL, Databases
 from tests.tracker.factories import RISICO, new_store, register_actie, report
 from tracker import projections, upcasting, writes
 from tracker.domain import ActieState, MeldVoortgang, meld
@@ -209,6 +209,22 @@ def test_after_a_lost_connection_the_next_append_goes_through_a_new_one(tracker_
         tx.cursor.connection.close()  # as when the server or the disk goes away mid-transaction
         raise lost("the connection is gone")
     report(store)
+    assert store.head() == 2 and store.verify().ok
+
+
+@pytest.mark.postgres
+def test_a_kept_writer_connection_whose_backend_was_terminated_is_replaced_before_the_next_append(
+    databases: Databases,
+) -> None:
+    store = new_store(databases.fresh("postgresql", "tracker", upgrade))
+    register_actie(store)
+    with store.transaction() as tx:  # the writer connection is kept between transactions
+        backend = tx.cursor.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s, 10000)", (backend,)).fetchone() == (True,)
+    report(store)
+    with store.transaction() as tx:
+        assert tx.cursor.execute("SELECT pg_backend_pid()").fetchone()[0] != backend
     assert store.head() == 2 and store.verify().ok
 
 
