@@ -7,6 +7,7 @@ import json
 import operator
 import sqlite3
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -96,7 +97,7 @@ class EventStore:
         # PostgreSQL's advisory lock, which would hold a connection each.
         self.local_lock = threading.Lock()
         self._writer: Connection | None = None
-        listen(engine, "engine_disposed", lambda _engine: self._close_writer())
+        listen(engine, "engine_disposed", functools.partial(_close_writer, weakref.ref(self)))
 
     # --- writing -------------------------------------------------------------------------------------
 
@@ -392,6 +393,13 @@ _DATA = {"type"}
 _LOST = (psycopg.OperationalError, sqlite3.OperationalError)  # from the driver's cursor: a lost connection
 WRITE_TABLES = (EVENT, STATE, STATE_HISTORY, IDEMPOTENCY)  # what an append writes, in this order
 UPSERT_KEYS = {"tracker_state": ("stream",), "tracker_state_history": ("stream", "dag")}
+
+
+def _close_writer(store: weakref.ref[EventStore], _engine: Engine) -> None:
+    """On the engine's dispose. By a weak reference: the engine must not keep a store alive, nor with it
+    the writer connection, which it would keep open for as long."""
+    if (alive := store()) is not None:
+        alive._close_writer()
 
 
 @functools.cache

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import uuid
+import weakref
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -226,6 +228,18 @@ def test_a_kept_writer_connection_whose_backend_was_terminated_is_replaced_befor
     with store.transaction() as tx:
         assert tx.cursor.execute("SELECT pg_backend_pid()").fetchone()[0] != backend
     assert store.head() == 2 and store.verify().ok
+
+
+def test_a_store_no_longer_used_is_freed_at_once_and_with_it_its_writer_connection(tracker_url: str) -> None:
+    gc.disable()  # freed by its reference count, not by a later collection of cycles
+    try:
+        store = new_store(tracker_url)
+        register_actie(store)
+        freed = weakref.ref(store)
+        del store
+        assert freed() is None
+    finally:
+        gc.enable()
 
 
 def test_disposing_the_engine_closes_the_sqlite_file_and_a_later_append_opens_it_again(
