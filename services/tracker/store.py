@@ -97,7 +97,7 @@ class EventStore:
         # PostgreSQL's advisory lock, which would hold a connection each.
         self.local_lock = threading.Lock()
         self._writer: Connection | None = None
-        listen(engine, "engine_disposed", functools.partial(_close_writer, weakref.ref(self)))
+        listen(engine, "engine_disposed", functools.partial(_on_dispose, weakref.ref(self)))
 
     # --- writing -------------------------------------------------------------------------------------
 
@@ -395,7 +395,7 @@ WRITE_TABLES = (EVENT, STATE, STATE_HISTORY, IDEMPOTENCY)  # what an append writ
 UPSERT_KEYS = {"tracker_state": ("stream",), "tracker_state_history": ("stream", "dag")}
 
 
-def _close_writer(store: weakref.ref[EventStore], _engine: Engine) -> None:
+def _on_dispose(store: weakref.ref[EventStore], _engine: Engine) -> None:
     """On the engine's dispose. By a weak reference: the engine must not keep a store alive, nor with it
     the writer connection, which it would keep open for as long."""
     if (alive := store()) is not None:
