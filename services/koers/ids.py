@@ -3,8 +3,9 @@
 Their random bits come from os.urandom, read 4 KiB at a time rather than 10 or 16 bytes per id. Each
 call of os.urandom lets go of the GIL, and with another thread waiting for it (the import's writer, the
 group commit's worker) every id became a hand-over between threads: a history import of 50,000 lines
-on PostgreSQL took 5.3-5.5 s with a call per id, 3.5-4.8 s with this buffer. Built from an int rather
-than by the UUID class, which is pure Python and takes twice as long."""
+on PostgreSQL used 4.7-5.7 s of CPU with a call per id, 3.4-4.8 s with this buffer (three runs each,
+docs/PERFORMANCE.md). Built from an int rather than by the UUID class, which is pure Python and takes
+twice as long."""
 
 from __future__ import annotations
 
