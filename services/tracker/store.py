@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import psycopg
 from sqlalchemy import func, select, text
@@ -115,7 +115,10 @@ class EventStore:
             if writer is not None and self.postgres and closed_by_server(writer.connection.driver_connection):
                 self._drop_writer()
             if self._writer is None:
-                self._writer = self.engine.connect().execution_options(**{WRITE_LOCK: True})
+                options: dict[str, Any] = {WRITE_LOCK: True}
+                if self.postgres:  # the transaction's BEGIN is ours, sent with its first statement
+                    options["isolation_level"] = "AUTOCOMMIT"
+                self._writer = self.engine.connect().execution_options(**options)
             return self._writer
         except BaseException:
             self.local_lock.release()
@@ -201,22 +204,46 @@ class Transaction:
         self._meta_text = ""
 
     def __enter__(self) -> Transaction:
-        self.conn = self.store._connect()
+        self._conn = self.store._connect()
         try:
             # The transaction and the hot statements are the driver's: SQLAlchemy's work per statement, and
             # its begin and commit, cost more than SQLite's own. The statements are compiled once per
             # dialect from the same tables (`_driver_*`). A statement through SQLAlchemy joins the
-            # transaction (`koers.db._sqlite_begin`; psycopg begins one implicitly, as here).
-            self.driver = self.conn.connection.driver_connection
-            self.cursor = self.driver.cursor()  # type: ignore[union-attr]
-            if self.store.postgres:
-                self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-            else:
+            # transaction (`koers.db._sqlite_begin`; on PostgreSQL the BEGIN of `_begin`).
+            self.driver = cast(Any, self._conn.connection.driver_connection)  # psycopg's or sqlite3's
+            self.cursor = self.driver.cursor()
+            if not self.store.postgres:
                 self.cursor.execute("BEGIN IMMEDIATE")  # the write lock: no other writer reads this head
+            self._begun = not self.store.postgres
         except BaseException:
-            self.store._release(self.conn, reusable=False)
+            self.store._release(self._conn, reusable=False)
             raise
         return self
+
+    @property
+    def conn(self) -> Connection:
+        """The transaction's connection, for statements through SQLAlchemy: under the log's lock."""
+        if not self._begun:
+            self._begin()
+        return self._conn
+
+    def _execute(self, sql: str, parameters: Any) -> None:
+        """A statement on the driver; on PostgreSQL the transaction's first takes BEGIN and the lock along."""
+        if self._begun:
+            self.cursor.execute(sql, parameters)
+        else:
+            self._begin((sql, parameters))
+
+    def _begin(self, *first: tuple[str, Any]) -> None:
+        """PostgreSQL: BEGIN, the advisory lock and the first statement, pipelined into one round trip. On
+        loopback a round trip costs as much as a third of the append's own work (docs/PERFORMANCE.md). The
+        server runs them in order, so the statement reads the log only once the lock is held."""
+        self._begun = True  # from here on, whatever fails, the transaction is ended in `__exit__`
+        with self.driver.pipeline():
+            self.cursor.execute("BEGIN")
+            self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+            for sql, parameters in first:
+                self.cursor.execute(sql, parameters)
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         lost = isinstance(exc_type, type) and issubclass(exc_type, _LOST)
@@ -224,14 +251,14 @@ class Transaction:
         try:
             if lost:
                 # SQLAlchemy did not see the driver's error: nobody must use this connection again.
-                self.conn.invalidate()
-            elif self.conn.in_transaction():  # a statement through SQLAlchemy joined the transaction
-                self._end(self.conn, commit=exc_type is None)
+                self._conn.invalidate()
+            elif self._conn.in_transaction():  # a statement through SQLAlchemy joined the transaction
+                self._end(self._conn, commit=exc_type is None)
             else:
                 self._end(self.driver, commit=exc_type is None)
             ended = not lost
         finally:
-            self.store._release(self.conn, reusable=ended)
+            self.store._release(self._conn, reusable=ended)
         if exc_type is None and self.appended:
             self.store._committed(self.appended, self.position)
 
@@ -274,14 +301,14 @@ class Transaction:
         """A bulk write: events, superseded history rows out, projection rows in. It touches only the
         connection, so that one thread can write a batch while another chains the next."""
         if bulk.superseded:  # psycopg pipelines executemany: one round trip
-            delete, stale = _driver_stale(self.conn.dialect)
+            delete, stale = _driver_stale(self._conn.dialect)
             self.cursor.executemany(delete, [stale(*days) for days in bulk.superseded])
         writes = (bulk.events, bulk.current, bulk.history, bulk.keys)
         for table, values in zip(WRITE_TABLES, writes, strict=True):
             if values and self.store.postgres:
                 self._copy(table, values)
             elif values:
-                sql, parameters = _driver_upsert(self.conn.dialect, table)
+                sql, parameters = _driver_upsert(self._conn.dialect, table)
                 self.cursor.executemany(sql, [parameters(value) for value in values])
         if self.store.postgres and bulk.events:
             head = str(bulk.events[-1]["position"])
@@ -328,15 +355,15 @@ class Transaction:
             else:
                 for table, values in writes:
                     if values:
-                        sql, parameters = _driver_upsert(self.conn.dialect, table)
+                        sql, parameters = _driver_upsert(self._conn.dialect, table)
                         self.cursor.executemany(sql, [parameters(value) for value in values])
         except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:  # (stream, version) taken
             raise VersionConflict(stream, version) from exc
         return recorded
 
     def _seen(self, stream: str | None, key: str | None) -> _Seen:
-        sql, parameters, recorded_at = _driver_seen(self.conn.dialect)
-        self.cursor.execute(sql, parameters({"stream": stream, "key": key}))
+        sql, parameters, recorded_at = _driver_seen(self._conn.dialect)
+        self._execute(sql, parameters({"stream": stream, "key": key}))
         values = self.cursor.fetchone()
         return _Seen._make((*values[:2], recorded_at(values[2]), *values[3:]))
 

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import uuid
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -51,6 +52,25 @@ def test_the_database_refuses_a_second_event_at_the_same_stream_version(tracker_
 def _meld(store: object, voortgang: int, key: Idempotency) -> list[object]:
     cmd = MeldVoortgang(status="op_koers", voortgang=voortgang)
     return writes.execute(store, "actie/wilderinkshoek", lambda s: meld(s, cmd), {}, None, key)  # type: ignore[arg-type]
+
+
+def test_two_stores_on_one_database_appending_at_once_each_read_the_head_under_the_lock(
+    tracker_url: str,
+) -> None:
+    """As two tracker replicas do: a writer that read the head before the other's commit would take a
+    position or a version already taken, and fail."""
+    stores = [new_store(tracker_url), new_store(tracker_url)]
+    register_actie(stores[0])
+
+    def append_many(store: object) -> int:
+        return sum(len(report(store, voortgang=i % 101)) for i in range(60))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert list(pool.map(append_many, stores)) == [60, 60]
+    rows = stores[0].read_rows(0, 200)
+    assert [r.position for r in rows] == list(range(1, 122))
+    assert [r.version for r in rows] == list(range(1, 122))
+    assert stores[1].verify().ok and _state(stores[1]).version == 121
 
 
 def test_the_same_idempotency_key_returns_the_first_result_and_records_once(tracker_url: str) -> None:
