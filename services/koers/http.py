@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 access_log = logging.getLogger("koers.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 _WRITES = {"POST", "PUT", "PATCH"}
+# JSON can carry NUL only as the escape \u0000: one preceded by an even number of backslashes (none, or
+# escaped backslashes of their own), not the text "\u0000" that an escaped backslash begins.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_NUL = "Het verzoek bevat een NUL-teken (U+0000); dat neemt geen enkel veld of pad aan."
 
 
 class RequestGuard:
@@ -55,6 +59,10 @@ class RequestGuard:
         )
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        # PostgreSQL refuses NUL in text: an identifier with one would fail the query, not find nothing.
+        if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
+            await _refuse(send, 400, _NUL)
+            return
         if scope["method"] not in _WRITES:
             await self.app(scope, receive, send)
             return
@@ -63,6 +71,8 @@ class RequestGuard:
             await _refuse(send, 413, f"De request body is groter dan {self.max_body} bytes.")
         elif body and not _accepted(scope["path"], headers.get("content-type", "")):
             await _refuse(send, 415, "Stuur de request body als application/json.")
+        elif b"\\u0000" in body and _JSON_NUL.search(body):
+            await _refuse(send, 400, _NUL)
         else:
             await self.app(scope, _replay(body), send)
 
