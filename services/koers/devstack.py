@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,8 +29,24 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> No
         raise SystemExit(f"{url} did not come up ({reason}); see the log above")
 
 
+def _refuse_taken(host: str, *ports: int) -> None:
+    """Stop before anything is done when a port is taken: the process listening there would answer the
+    readiness check in place of ours, and ours would fail to bind after the banner was printed."""
+    for port in ports:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: TIME_WAIT is no owner
+            try:
+                probe.bind((host, port))
+            except OSError:
+                raise SystemExit(
+                    f"Poort {port} op {host} is al in gebruik (draait Koersmonitor al?). "
+                    "Stop dat proces, of kies andere poorten met KOERS_PORT (de notifier neemt de volgende)."
+                ) from None
+
+
 def main() -> None:
     host, port = os.environ.get("KOERS_HOST", "127.0.0.1"), int(os.environ.get("KOERS_PORT", "8000"))
+    _refuse_taken(host, port, port + 1)
     base = f"http://{host}:{port}"
     env = {
         **os.environ,
