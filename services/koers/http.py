@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 from typing import TYPE_CHECKING
 
+from starlette.requests import Request
+
 from koers.ids import uuid4
 from koers.observability import REQUEST_SECONDS, correlation_id
-from koers.problems import PROBLEM_JSON, TITELS
+from koers.problems import ProblemError, problem_response
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -61,18 +62,18 @@ class RequestGuard:
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
         # PostgreSQL refuses NUL in text: an identifier with one would fail the query, not find nothing.
         if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
-            await _refuse(send, 400, _NUL)
+            await _refuse(send, scope, 400, _NUL)
             return
         if scope["method"] not in _WRITES:
             await self.app(scope, receive, send)
             return
         body, too_big = await _read_body(receive, self.max_body)
         if too_big or int(headers.get("content-length") or 0) > self.max_body:
-            await _refuse(send, 413, f"De request body is groter dan {self.max_body} bytes.")
+            await _refuse(send, scope, 413, f"De request body is groter dan {self.max_body} bytes.")
         elif body and not _accepted(scope["path"], headers.get("content-type", "")):
-            await _refuse(send, 415, "Stuur de request body als application/json.")
+            await _refuse(send, scope, 415, "Stuur de request body als application/json.")
         elif b"\\u0000" in body and _JSON_NUL.search(body):
-            await _refuse(send, 400, _NUL)
+            await _refuse(send, scope, 400, _NUL)
         else:
             await self.app(scope, _replay(body), send)
 
@@ -127,10 +128,6 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-async def _refuse(send: Send, status: int, detail: str) -> None:
-    body = json.dumps(
-        {"type": "about:blank", "title": TITELS[status], "status": status, "detail": detail}
-    ).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _refuse(send: Send, scope: Scope, status: int, detail: str) -> None:
+    """The problem the services' own handlers would give, before any route has run."""
+    await problem_response(Request(scope), ProblemError(status, detail))(scope, _replay(b""), send)

@@ -113,7 +113,9 @@ async def test_a_nul_character_in_a_request_is_refused_as_a_problem(
     response = await api.client.request(method, url, json=body, headers=BEHEER)
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
-    assert "NUL" in response.json()["detail"]
+    problem = response.json()
+    assert "NUL" in problem["detail"] and problem["title"] == "Ongeldige invoer"
+    assert problem["instance"].startswith("/api/v1/acties")  # the shape of the routes' own problems
     assert api.store.head() == head
 
 
