@@ -26,7 +26,8 @@ _NUL = "Het verzoek bevat een NUL-teken (U+0000); dat neemt geen enkel veld of p
 
 
 class RequestGuard:
-    """Pure ASGI middleware: refuses oversized and non-JSON bodies before any route sees them; measures."""
+    """Pure ASGI middleware: refuses oversized and non-JSON bodies and any NUL before a route sees them;
+    measures."""
 
     def __init__(self, app: ASGIApp, api_version: str, max_body_bytes: int, service: str = "koers") -> None:
         self.app, self.service, self.api_version, self.max_body = app, service, api_version, max_body_bytes
