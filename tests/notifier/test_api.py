@@ -22,13 +22,14 @@ BEHEER = {"Authorization": f"Bearer {ADMIN}"}
 
 
 @pytest.fixture
-async def client(notifier_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client(notifier_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     settings = NotifierSettings(
         database_url=notifier_url,
         admin_token=ADMIN,
         recipients=EXAMPLE,
         tracker_url="http://127.0.0.1:9",
         planner_interval=0,
+        mail_folder=tmp_path / "mail",  # not the checkout's data/mail, which ./scripts/run shows
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
