@@ -236,7 +236,7 @@ class Transaction:
 
     def _begin(self, *first: tuple[str, Any]) -> None:
         """PostgreSQL: BEGIN, the advisory lock and the first statement, pipelined into one round trip: on
-        loopback each round trip saved was about 80 µs of an append's 1 ms (docs/PERFORMANCE.md). The
+        loopback each round trip saved was 60–90 µs of an append's 1 ms (docs/PERFORMANCE.md). The
         server runs them in order, so the statement reads the log only once the lock is held."""
         self._begun = True  # from here on, whatever fails, the transaction is ended in `__exit__`
         with self.driver.pipeline():
