@@ -15,6 +15,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 
 WRITE_LOCK = "koers_write_lock"
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another to let go of the write lock
 # Constraint and index names that Alembic can compare and both databases accept.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -47,7 +48,8 @@ def make_engine(url: str, sqlite_cache_kib: int = 2000, **kwargs: Any) -> Engine
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+    connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
     event.listen(engine, "connect", functools.partial(_sqlite_connect, cache_kib=sqlite_cache_kib))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
@@ -77,7 +79,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any, cache_kib: int) -> None
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")  # negative: in KiB rather than pages
     cursor.close()
 

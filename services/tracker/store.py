@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.event import listen
 
-from koers.db import WRITE_LOCK, UTCDateTime, closed_by_server
+from koers.db import BUSY_TIMEOUT_MS, WRITE_LOCK, UTCDateTime, closed_by_server
 from koers.ids import uuid7
 from tracker.chain import GENESIS_HASH, Verification, canonical_json, chain_hash, verify_chain
 from tracker.events import EVENT_ADAPTER, SCHEMA_VERSION, Event, Recorded
@@ -56,6 +56,10 @@ class VersionConflict(Exception):
 
 class IdempotencyMismatch(Exception):
     """The Idempotency-Key was used before for a different request."""
+
+
+class WouldWait(Exception):
+    """Another writer holds the log's lock, and the transaction was asked not to wait for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +105,17 @@ class EventStore:
 
     # --- writing -------------------------------------------------------------------------------------
 
-    def transaction(self) -> Transaction:
-        """A write transaction holding the log's lock (SQLite's write lock, a PostgreSQL advisory lock)."""
-        return Transaction(self)
+    def transaction(self, wait: bool = True) -> Transaction:
+        """A write transaction holding the log's lock (SQLite's write lock, a PostgreSQL advisory lock).
+        With `wait=False` on SQLite, entering raises `WouldWait` rather than wait for another writer."""
+        return Transaction(self, wait)
 
-    def _connect(self) -> Connection:
+    def _connect(self, wait: bool = True) -> Connection:
         """The connection for a write transaction, kept between transactions, which the local lock takes
         one at a time: a checkout and a checkin from the pool cost a tenth of an append's CPU on
         PostgreSQL. A kept connection that PostgreSQL closed is replaced, as the pool would."""
-        self.local_lock.acquire()
+        if not self.local_lock.acquire(blocking=wait):
+            raise WouldWait
         try:
             writer = self._writer
             if writer is not None and self.postgres and closed_by_server(writer.connection.driver_connection):
@@ -196,15 +202,16 @@ def to_recorded(row: Row[Any]) -> Recorded:
 class Transaction:
     """Under the log's lock: read what a decision needs, then append events with their projection."""
 
-    def __init__(self, store: EventStore) -> None:
-        self.store = store
+    def __init__(self, store: EventStore, wait: bool = True) -> None:
+        self.store, self.wait = store, wait
+        self._done = False  # committed by `commit`, ahead of leaving the block
         self.appended: Counter[str] = Counter()  # event types placed in the log by this transaction
         self._metadata: dict[str, Any] | None = None
         self._meta: dict[str, Any] = {}
         self._meta_text = ""
 
     def __enter__(self) -> Transaction:
-        self._conn = self.store._connect()
+        self._conn = self.store._connect(self.wait)
         try:
             # The transaction and the hot statements are the driver's: SQLAlchemy's work per statement, and
             # its begin and commit, cost more than SQLite's own. The statements are compiled once per
@@ -213,12 +220,30 @@ class Transaction:
             self.driver = cast(Any, self._conn.connection.driver_connection)  # psycopg's or sqlite3's
             self.cursor = self.driver.cursor()
             if not self.store.postgres:
-                self.cursor.execute("BEGIN IMMEDIATE")  # the write lock: no other writer reads this head
+                self._begin_immediate()  # the write lock: no other writer reads this head
             self._begun = not self.store.postgres
+        except WouldWait:
+            self.store._release(self._conn, reusable=True)
+            raise
         except BaseException:
             self.store._release(self._conn, reusable=False)
             raise
         return self
+
+    def _begin_immediate(self) -> None:
+        if self.wait:
+            self.cursor.execute("BEGIN IMMEDIATE")
+            return
+        # SQLite's busy handler would sleep until the other process lets go: here it answers at once.
+        self.cursor.execute("PRAGMA busy_timeout=0")
+        try:
+            self.cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            raise WouldWait from exc
+        finally:
+            self.cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     @property
     def conn(self) -> Connection:
@@ -252,18 +277,23 @@ class Transaction:
             if lost:
                 # SQLAlchemy did not see the driver's error: nobody must use this connection again.
                 self._conn.invalidate()
-            elif self._conn.in_transaction():  # a statement through SQLAlchemy joined the transaction
-                self._end(self._conn, commit=exc_type is None)
-            else:
-                self._end(self.driver, commit=exc_type is None)
+            elif not self._done:
+                self._end(commit=exc_type is None)
             ended = not lost
         finally:
             self.store._release(self._conn, reusable=ended)
-        if exc_type is None and self.appended:
+        if (exc_type is None or self._done) and self.appended:
             self.store._committed(self.appended, self.position)
 
-    @staticmethod
-    def _end(connection: Any, commit: bool) -> None:
+    def commit(self) -> None:
+        """Commit before the block ends, in another thread if need be (the group commit waits for SQLite's
+        sync to disk there); leaving the block then releases the lock and tells the listeners."""
+        self._end(commit=True)
+        self._done = True
+
+    def _end(self, commit: bool) -> None:
+        # A statement through SQLAlchemy joined the transaction: SQLAlchemy ends it, or it would not know.
+        connection = self._conn if self._conn.in_transaction() else self.driver
         if commit:
             connection.commit()
         else:

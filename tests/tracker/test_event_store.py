@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from koers.db import BUSY_TIMEOUT_MS
 from tests.conftest import POSTGRES_URL, Databases
 from tests.tracker.factories import RISICO, new_store, register_actie, report
 from tracker import projections, upcasting, writes
@@ -23,7 +24,7 @@ from tracker.domain import ActieState, MeldVoortgang, meld
 from tracker.events import VoortgangGemeld
 from tracker.migrate import upgrade
 from tracker.rebuild import rebuild
-from tracker.store import Idempotency, IdempotencyMismatch, VersionConflict
+from tracker.store import Idempotency, IdempotencyMismatch, VersionConflict, WouldWait
 from tracker.tables import STATE, STATE_HISTORY
 
 
@@ -230,6 +231,28 @@ def test_after_a_lost_connection_the_next_append_goes_through_a_new_one(tracker_
     with pytest.raises(lost), store.transaction() as tx:
         tx.cursor.connection.close()  # as when the server or the disk goes away mid-transaction
         raise lost("the connection is gone")
+    report(store)
+    assert store.head() == 2 and store.verify().ok
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_transaction_that_may_not_wait_gives_way_to_another_writer_and_the_next_one_waits_again(
+    tracker_url: str,
+) -> None:
+    store = new_store(tracker_url)
+    register_actie(store)
+    other = sqlite3.connect(tracker_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's writer
+    with pytest.raises(WouldWait), store.transaction(wait=False):
+        pass
+    with store.local_lock, pytest.raises(WouldWait), store.transaction(wait=False):
+        pass  # a writer of this process holds the log
+
+    other.execute("ROLLBACK")
+    other.close()
+
+    with store.transaction() as tx:  # the next transaction waits as long as ever for another writer
+        assert tx.cursor.execute("PRAGMA busy_timeout").fetchone() == (BUSY_TIMEOUT_MS,)
     report(store)
     assert store.head() == 2 and store.verify().ok
 

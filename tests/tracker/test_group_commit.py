@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sqlite3
 from typing import Any
 
 import pytest
@@ -164,3 +165,24 @@ async def test_the_outcome_of_a_cancelled_request_is_logged_only_when_it_is_a_fa
     assert reported == []  # never an exception "never retrieved" from the event loop
     faults = [r for r in caplog.records if r.name == "tracker.group_commit"]
     assert [type(r.exc_info[1]).__name__ for r in faults if r.exc_info] == logged
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_on_sqlite_a_write_waits_for_another_process_holding_the_lock_without_holding_up_the_loop(
+    store: EventStore, tracker_url: str
+) -> None:
+    other = sqlite3.connect(tracker_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the write lock, as another process's writer (an import) holds it
+    try:
+        waiting = asyncio.create_task(GroupCommit(store).execute(update("wilderinkshoek", 10)))
+        for _ in range(5):
+            await asyncio.sleep(0)  # the loop goes on: were it stuck in SQLite's busy wait, the write failed
+
+        assert not waiting.done()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    recorded = await waiting
+
+    assert recorded[0].version == 2
+    assert store.verify().ok
