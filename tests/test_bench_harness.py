@@ -10,6 +10,9 @@ from pathlib import Path
 
 import psycopg
 
+from bench.runner import medians
+from bench.timing import Result
+
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("KOERS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 BENCHES = {
@@ -70,3 +73,16 @@ def test_quick_bench_records_a_positive_rate_for_every_bench_on_every_backend(tm
     assert set(rates) == {(bench, backend) for bench in BENCHES for backend in backends}
     assert all(rate > 0 for rate in rates.values()), rates
     assert [r for r in results if r["errors"]] == []
+    assert len(results) == len(rates)  # the turns of a bench count as one result, their median
+    turned = {"raw INSERT+COMMIT", "eventsourcing append", "store append", "HTTP append", "HTTP feed read"}
+    assert all("median of 2 turns" in r["note"] for r in results if r["bench"] in turned)
+
+
+def test_of_several_turns_the_median_counts_and_the_note_names_every_turn() -> None:
+    turns = [Result("store append", "sqlite", "events/s", ops, 1.0, note="x") for ops in (10, 30, 20)]
+    once = Result("rebuild", "sqlite", "events/s", 5, 1.0)
+
+    chosen = medians([*turns, once])
+
+    assert [(r.bench, r.ops) for r in chosen] == [("store append", 20), ("rebuild", 5)]
+    assert chosen[0].note == "x; median of 3 turns (10, 30, 20)"
