@@ -79,7 +79,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any, cache_kib: int) -> None
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")  # negative: in KiB rather than pages
     cursor.close()
 
