@@ -8,10 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import APIRouter
 
 from tests.tracker.conftest import ADMIN, Api
 from tests.tracker.factories import RISICO
+from tracker.api.meldingen import SchrijfRoute, SchrijvenDep
 from tracker.auth import Rol
+from tracker.domain import MeldVoortgang
 
 BEHEER = {"Authorization": f"Bearer {ADMIN}"}
 UPDATES = "/api/v1/acties/wilderinkshoek/updates"
@@ -103,6 +106,46 @@ async def test_unreadable_bodies_are_refused_as_problems(
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
     assert api.store.head() == head
+
+
+async def test_an_empty_body_and_an_overlong_idempotency_key_are_named(api: Api) -> None:
+    head = api.store.head()
+    empty = await api.client.post(UPDATES, headers={**BEHEER, "Content-Type": "application/json"})
+    key = await api.client.post(UPDATES, json=RISICO, headers={**BEHEER, "Idempotency-Key": "k" * 256})
+    assert [(p["name"], p["code"]) for p in empty.json()["invalidParams"]] == [("body", "missing")]
+    assert [(p["name"], p["code"]) for p in key.json()["invalidParams"]] == [
+        ("Idempotency-Key", "string_too_long")
+    ]
+    assert (empty.status_code, key.status_code) == (400, 400) and api.store.head() == head
+
+
+async def test_an_unknown_caller_learns_nothing_about_its_body(api: Api) -> None:
+    response = await api.client.post(UPDATES, json={"status": "groen"})
+    assert response.status_code == 401 and "invalidParams" not in response.json()
+
+
+def test_the_write_routes_are_documented_from_their_signature() -> None:
+    from tracker.main import create_app
+
+    app = create_app()
+    api_app = next(route.app for route in app.routes if getattr(route, "path", "") == "/api/v1")
+    operation = api_app.openapi()["paths"]["/acties/{actie_id}/correcties"]["post"]
+    parameters = {(p["in"], p["name"]) for p in operation["parameters"]}
+    assert parameters == {("path", "actie_id"), ("header", "Idempotency-Key"), ("header", "If-Match")}
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/CorrigeerVoortgang"}
+    assert operation["security"] == [{"HTTPBearer": []}]
+    answer = operation["responses"]["201"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/RecordedEvent"}
+
+
+def test_a_write_route_takes_the_write_and_the_body_and_nothing_else() -> None:
+    router = APIRouter(route_class=SchrijfRoute)
+
+    async def met_query(write: SchrijvenDep, body: MeldVoortgang, extra: int) -> None: ...
+
+    with pytest.raises(AssertionError, match="takes \\(write, body\\)"):
+        router.post("/acties/{actie_id}/iets")(met_query)
 
 
 async def test_an_update_to_an_unknown_actie_is_not_found(api: Api) -> None:

@@ -69,8 +69,8 @@ async def get_tracker(request: Request) -> Tracker:
 
 
 TrackerDep = Annotated[Tracker, Depends(get_tracker)]
-_bearer = HTTPBearer(auto_error=False, description="Een token van Koersmonitor.")
-BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+bearer = HTTPBearer(auto_error=False, description="Een token van Koersmonitor.")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
 async def get_principal(tracker: TrackerDep, credentials: BearerDep) -> Principal:
