@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from koers.ids import uuid4
 from koers.observability import REQUEST_SECONDS, correlation_id
-from koers.problems import ProblemError, problem_response
+from koers.problems import ErrorPage, ProblemError, answer
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,8 +29,16 @@ class RequestGuard:
     """Pure ASGI middleware: refuses oversized and non-JSON bodies and any NUL before a route sees them;
     measures."""
 
-    def __init__(self, app: ASGIApp, api_version: str, max_body_bytes: int, service: str = "koers") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        api_version: str,
+        max_body_bytes: int,
+        service: str = "koers",
+        page: ErrorPage | None = None,
+    ) -> None:
         self.app, self.service, self.api_version, self.max_body = app, service, api_version, max_body_bytes
+        self.page = page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,20 +71,24 @@ class RequestGuard:
     async def _guarded(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
         # PostgreSQL refuses NUL in text: an identifier with one would fail the query, not find nothing.
         if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
-            await _refuse(send, scope, 400, _NUL)
+            await self._refuse(send, scope, 400, _NUL)
             return
         if scope["method"] not in _WRITES:
             await self.app(scope, receive, send)
             return
         body, too_big = await _read_body(receive, self.max_body)
         if too_big or int(headers.get("content-length") or 0) > self.max_body:
-            await _refuse(send, scope, 413, f"De request body is groter dan {self.max_body} bytes.")
+            await self._refuse(send, scope, 413, f"De request body is groter dan {self.max_body} bytes.")
         elif body and not _accepted(scope["path"], headers.get("content-type", "")):
-            await _refuse(send, scope, 415, "Stuur de request body als application/json.")
+            await self._refuse(send, scope, 415, "Stuur de request body als application/json.")
         elif b"\\u0000" in body and _JSON_NUL.search(body):
-            await _refuse(send, scope, 400, _NUL)
+            await self._refuse(send, scope, 400, _NUL)
         else:
             await self.app(scope, _replay(body), send)
+
+    async def _refuse(self, send: Send, scope: Scope, status: int, detail: str) -> None:
+        """The answer the services' own handlers would give, before any route has run."""
+        await answer(Request(scope), ProblemError(status, detail), self.page)(scope, _replay(b""), send)
 
     def _stamped(self, send: Send, status: list[int]) -> Send:
         async def stamped(message: Message) -> None:
@@ -127,8 +139,3 @@ def _replay(body: bytes) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
-
-
-async def _refuse(send: Send, scope: Scope, status: int, detail: str) -> None:
-    """The problem the services' own handlers would give, before any route has run."""
-    await problem_response(Request(scope), ProblemError(status, detail))(scope, _replay(b""), send)

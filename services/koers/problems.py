@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("koers.problems")
@@ -83,6 +84,19 @@ def problem_response(request: Request | None, error: ProblemError) -> JSONRespon
     )
 
 
+ErrorPage = Callable[[Request, ProblemError], Response]
+"""A service's own page for a problem, for a person's browser outside the API (the tracker's dashboard)."""
+
+
+def answer(request: Request, error: ProblemError, page: ErrorPage | None = None) -> Response:
+    """The problem as application/problem+json; outside /api/ to a browser that asks for HTML, the
+    service's error page, if it has one: a council member who mistypes an address reads Dutch, not JSON."""
+    browser = "text/html" in request.headers.get("accept", "")
+    if page is not None and browser and not request.url.path.startswith("/api/"):
+        return page(request, error)
+    return problem_response(request, error)
+
+
 def _field_name(loc: Iterable[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -95,42 +109,46 @@ def invalid_from_validation(errors: Iterable[Mapping[str, Any]]) -> list[Invalid
     return [InvalidParam(name=name(e), code=e["type"], reason=e["msg"]) for e in errors]
 
 
-async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+def _as_problem(_request: Request, exc: Exception) -> ProblemError:
     assert isinstance(exc, ProblemError)
-    return problem_response(request, exc)
+    return exc
 
 
-async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+def _invalid(_request: Request, exc: Exception) -> ProblemError:
     assert isinstance(exc, RequestValidationError)
     invalid = invalid_from_validation(exc.errors())
     detail = "Het verzoek bevat ongeldige velden: " + ", ".join(p.name for p in invalid) + "."
     if any(p.code == "json_invalid" for p in invalid):
         detail = "De request body is geen geldige JSON."
-    return problem_response(request, ProblemError(400, detail, invalid=invalid))
+    return ProblemError(400, detail, invalid=invalid)
 
 
-async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+def _http(request: Request, exc: Exception) -> ProblemError:
     assert isinstance(exc, HTTPException)
     detail = (
         exc.detail
         if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase
         else f"{TITELS.get(exc.status_code, 'Fout')}: {request.method} {request.url.path}"
     )
-    return problem_response(request, ProblemError(exc.status_code, detail, headers=exc.headers))
+    return ProblemError(exc.status_code, detail, headers=exc.headers)
 
 
-async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
+def _crash(request: Request, _exc: Exception) -> ProblemError:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(
-        request, ProblemError(500, "Er ging iets mis aan onze kant; probeer het later opnieuw.")
-    )
+    return ProblemError(500, "Er ging iets mis aan onze kant; probeer het later opnieuw.")
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ProblemError, _on_problem)
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(HTTPException, _on_http)
-    app.add_exception_handler(Exception, _on_crash)
+def install_problem_handlers(app: FastAPI, page: ErrorPage | None = None) -> None:
+    def handler(problem: Callable[[Request, Exception], ProblemError]) -> Callable[..., Awaitable[Response]]:
+        async def handle(request: Request, exc: Exception) -> Response:
+            return answer(request, problem(request, exc), page)
+
+        return handle
+
+    app.add_exception_handler(ProblemError, handler(_as_problem))
+    app.add_exception_handler(RequestValidationError, handler(_invalid))
+    app.add_exception_handler(HTTPException, handler(_http))
+    app.add_exception_handler(Exception, handler(_crash))
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from koers.db import make_engine
 from koers.http import RequestGuard
 from koers.observability import metrics_response
 from koers.openapi import nl_openapi
-from koers.problems import ProblemError, install_problem_handlers
+from koers.problems import ErrorPage, ProblemError, install_problem_handlers
 
 API_VERSION = "1.0.0"
 CONTACT = {"name": "Koersmonitor", "email": "koersmonitor@hengelo.nl", "url": "https://www.hengelo.nl"}
@@ -108,6 +108,7 @@ def service_app(
     ready: Iterable[ReadyCheck],
     max_body_bytes: int,
     install: Callable[[FastAPI], None] = lambda _: None,
+    page: ErrorPage | None = None,
 ) -> FastAPI:
     """The outer app: /api/v1, /healthz, /readyz (503 with the reason), /metrics, and the request guard."""
     app = FastAPI(
@@ -137,7 +138,7 @@ def service_app(
         return metrics_response()
 
     install(app)
-    install_problem_handlers(app)
+    install_problem_handlers(app, page)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -145,7 +146,9 @@ def service_app(
         allow_headers=["*"],
         expose_headers=["API-Version", "ETag", "Location"],
     )
-    app.add_middleware(RequestGuard, api_version=API_VERSION, max_body_bytes=max_body_bytes, service=name)
+    app.add_middleware(
+        RequestGuard, api_version=API_VERSION, max_body_bytes=max_body_bytes, service=name, page=page
+    )
     return app
 
 

@@ -56,7 +56,15 @@ def create_app(settings: TrackerSettings | None = None, clock: Callable[[], date
             engine.dispose()
 
     ready = database_ready(lambda app: app.state.tracker.engine, MIGRATIONS)
-    return service_app("tracker", api, lifespan, [ready], settings.max_body_bytes, install=dashboard.install)
+    return service_app(
+        "tracker",
+        api,
+        lifespan,
+        [ready],
+        settings.max_body_bytes,
+        install=dashboard.install,
+        page=dashboard.probleem_pagina,
+    )
 
 
 def _api(settings: TrackerSettings) -> FastAPI:

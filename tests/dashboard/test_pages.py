@@ -98,6 +98,27 @@ def test_unknown_pages_get_a_dutch_html_404(site):
         assert "niet gevonden" in tekst(pagina.text)
 
 
+BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def test_a_browser_gets_a_dutch_error_page_outside_the_api_and_a_program_gets_a_problem(site):
+    for methode, pad, status in (
+        ("GET", "/bestaat-niet", 404),
+        ("GET", "/acties/x%00y", 400),
+        ("DELETE", "/", 405),
+    ):
+        pagina = site.request(methode, pad, headers=BROWSER)
+        assert (pagina.status_code, pagina.headers["content-type"]) == (status, "text/html; charset=utf-8")
+        assert pagina.headers["x-content-type-options"] == "nosniff"
+        assert "Naar het overzicht" in tekst(pagina.text), pad
+        programma = site.request(methode, pad, headers={"Accept": "application/json"})
+        assert programma.headers["content-type"] == "application/problem+json"
+        assert programma.json()["status"] == status
+    assert site.request("DELETE", "/", headers=BROWSER).headers["allow"] == "GET"
+    api = site.get("/api/v1/bestaat-niet", headers=BROWSER)
+    assert (api.status_code, api.headers["content-type"]) == (404, "application/problem+json")
+
+
 def test_a_long_history_shows_the_newest_entries_and_links_to_all(site, agenda):
     for i in range(55):
         agenda.meld("wilderinkshoek", dag(4, 1 + i % 28, uur=i // 28 + 6), voortgang=i)

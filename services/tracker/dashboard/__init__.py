@@ -8,7 +8,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tracker.dashboard import rapportage, routes, sessie, vergelijk
-from tracker.dashboard.pagina import PaginaFout, fout_pagina
+from tracker.dashboard.pagina import PaginaFout, fout_pagina, probleem_pagina
+
+__all__ = ["install", "probleem_pagina"]
 
 
 def install(app: FastAPI) -> None:

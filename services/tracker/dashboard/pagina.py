@@ -109,3 +109,11 @@ def render(
 async def fout_pagina(request: Request, exc: Exception) -> HTMLResponse:
     assert isinstance(exc, PaginaFout)
     return render(request, "fout.html", status=exc.status, titel=exc.titel, uitleg=exc.uitleg)
+
+
+def probleem_pagina(request: Request, error: ProblemError) -> HTMLResponse:
+    """A problem outside the dashboard's own pages (an address that does not exist, a refused request),
+    for a browser: the same error page."""
+    response = render(request, "fout.html", status=error.status, titel=error.title, uitleg=error.detail)
+    response.headers.update(error.headers)
+    return response
