@@ -101,12 +101,12 @@ class SchrijfRoute(APIRoute):
     """A write route: FastAPI reads its signature, `(write: SchrijvenDep, body: <command>)`, for the OpenAPI
     document as for any route, but at run time this class supplies the two arguments itself. FastAPI's
     solving of that signature (the dependency tree, each header and path parameter, the Response, then
-    serializing the answer through the response model again) took a fifth of the CPU of a served append;
-    without it the same four clients did 19 % more appends on SQLite and 14 % more on PostgreSQL
-    (docs/PERFORMANCE.md, 2026-11-27 18:14-). What FastAPI would
-    check is checked here too: the caller before the body, the key's length, the body against its model,
-    failures as the same RequestValidationError. Dependencies added where the router is included would
-    not run for these routes; there are none."""
+    serializing the answer through the response model again) took a fifth of the event loop's time in a
+    served append; without it the same four clients did 19 % more appends on SQLite and 14 % more on
+    PostgreSQL (docs/PERFORMANCE.md, 2026-11-27 18:14). What FastAPI would check is checked here too:
+    the caller before the body, the key's length, the body against its model, failures as the same
+    RequestValidationError. Dependencies added where the router is included would not run for these
+    routes; there are none."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         own = self.dependant
