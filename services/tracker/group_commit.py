@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeAlias
 
 import anyio
+import psycopg
 
 from tracker.domain_errors import DomainError
 from tracker.store import IdempotencyMismatch, WouldWait
@@ -94,7 +95,16 @@ class GroupCommit:
 
     def _in_thread(self, writes: list[Write]) -> list[Outcome]:
         with self.store.transaction() as tx:
-            return _each(tx, writes)
+            outcomes = _each(tx, writes)
+            # The last write's statement goes with the COMMIT. A failure other than a lost connection, after
+            # which nobody knows whether the commit took, left nothing behind: each write runs again alone.
+            try:
+                tx.commit()
+            except psycopg.OperationalError:
+                raise
+            except Exception as exc:
+                raise _WriteFailed(exc) from exc
+            return outcomes
 
 
 def _each(tx: Transaction, writes: list[Write]) -> list[Outcome]:

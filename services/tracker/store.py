@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 ADVISORY_LOCK_KEY = 72_656_179  # any constant; every writer of the log takes this one
 NOTIFY_CHANNEL = "koers_events"
+_BEGIN = (("BEGIN", None), ("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,)))  # PostgreSQL
 
 Project = Callable[[list["Recorded"]], "tuple[dict[str, Any], list[dict[str, Any]]]"]
 
@@ -209,6 +210,9 @@ class Transaction:
         self._metadata: dict[str, Any] | None = None
         self._meta: dict[str, Any] = {}
         self._meta_text = ""
+        # PostgreSQL: appends not yet sent. An append answers nothing its caller needs: it goes with the
+        # transaction's next statement, or with its COMMIT, a round trip fewer each.
+        self._unsent: list[_Unsent] = []
 
     def __enter__(self) -> Transaction:
         self._conn = self.store._connect(self.wait)
@@ -216,7 +220,7 @@ class Transaction:
             # The transaction and the hot statements are the driver's: SQLAlchemy's work per statement, and
             # its begin and commit, cost more than SQLite's own. The statements are compiled once per
             # dialect from the same tables (`_driver_*`). A statement through SQLAlchemy joins the
-            # transaction (`koers.db._sqlite_begin`; on PostgreSQL the BEGIN of `_begin`).
+            # transaction (`koers.db._sqlite_begin`; on PostgreSQL the BEGIN of `_execute`).
             self.driver = cast(Any, self._conn.connection.driver_connection)  # psycopg's or sqlite3's
             self.cursor = self.driver.cursor()
             if not self.store.postgres:
@@ -248,27 +252,29 @@ class Transaction:
     @property
     def conn(self) -> Connection:
         """The transaction's connection, for statements through SQLAlchemy: under the log's lock."""
-        if not self._begun:
-            self._begin()
+        if not self._begun or self._unsent:
+            self._execute()
         return self._conn
 
-    def _execute(self, sql: str, parameters: Any) -> None:
-        """A statement on the driver; on PostgreSQL the transaction's first takes BEGIN and the lock along."""
-        if self._begun:
-            self.cursor.execute(sql, parameters)
-        else:
-            self._begin((sql, parameters))
-
-    def _begin(self, *first: tuple[str, Any]) -> None:
-        """PostgreSQL: BEGIN, the advisory lock and the first statement, pipelined into one round trip: on
-        loopback each round trip saved was 60–90 µs of an append's 1 ms (docs/PERFORMANCE.md). The
-        server runs them in order, so the statement reads the log only once the lock is held."""
+    def _execute(self, *statements: tuple[str, Any]) -> None:
+        """Statements on the driver. On PostgreSQL, pipelined into one round trip with what must go first:
+        the transaction's BEGIN and lock, and the appends not yet sent. On loopback each round trip saved
+        was 60–90 µs of an append's 1 ms (docs/PERFORMANCE.md). The server runs them in order, so a
+        statement reads the log only once the lock is held and what this transaction wrote is in it."""
+        if self._begun and not self._unsent and len(statements) == 1:
+            self.cursor.execute(*statements[0])
+            return
+        first = () if self._begun else _BEGIN
         self._begun = True  # from here on, whatever fails, the transaction is ended in `__exit__`
-        with self.driver.pipeline():
-            self.cursor.execute("BEGIN")
-            self.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-            for sql, parameters in first:
-                self.cursor.execute(sql, parameters)
+        unsent, self._unsent = self._unsent, []
+        try:
+            with self.driver.pipeline():
+                for sql, parameters in [*first, *(append.statement for append in unsent), *statements]:
+                    self.cursor.execute(sql, parameters)
+        except psycopg.IntegrityError as exc:  # (stream, version) taken
+            if not unsent:
+                raise
+            raise VersionConflict(unsent[0].stream, unsent[0].version) from exc
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         lost = isinstance(exc_type, type) and issubclass(exc_type, _LOST)
@@ -294,9 +300,14 @@ class Transaction:
     def _end(self, commit: bool) -> None:
         # A statement through SQLAlchemy joined the transaction: SQLAlchemy ends it, or it would not know.
         connection = self._conn if self._conn.in_transaction() else self.driver
-        if commit:
+        if commit and self._unsent and connection is self.driver:
+            self._execute(("COMMIT", None))
+        elif commit:
+            if self._unsent:
+                self._execute()
             connection.commit()
         else:
+            self._unsent = []
             connection.rollback()
 
     def seen(self, stream: str, idempotency: Idempotency | None = None) -> Seen:
@@ -330,6 +341,8 @@ class Transaction:
     def write_many(self, bulk: Bulk) -> None:
         """A bulk write: events, superseded history rows out, projection rows in. It touches only the
         connection, so that one thread can write a batch while another chains the next."""
+        if self._unsent:
+            self._execute()
         if bulk.superseded:  # psycopg pipelines executemany: one round trip
             delete, stale = _driver_stale(self._conn.dialect)
             self.cursor.executemany(delete, [stale(*days) for days in bulk.superseded])
@@ -365,7 +378,8 @@ class Transaction:
         project: Project,
         idempotency: Idempotency | None = None,
     ) -> list[Recorded]:
-        """After `seen`: the events, their projection rows and the key; one statement on PostgreSQL."""
+        """After `seen`: the events, their projection rows and the key. On PostgreSQL one statement, sent
+        with the transaction's next statement or its COMMIT."""
         rows, recorded = self.chain(stream, version, events, metadata)
         current, history = project(recorded)
         key = idempotency and {
@@ -375,25 +389,23 @@ class Transaction:
             "last_position": recorded[-1].position,
         }
         writes = list(zip(WRITE_TABLES, (rows, [current], history, [key] if key else []), strict=True))
+        if self.store.postgres:
+            sql = _one_statement(tuple(len(values) for _, values in writes))
+            params = [value[c.name] for table, values in writes for value in values for c in table.columns]
+            self._unsent.append(_Unsent((sql, [*params, str(recorded[-1].position)]), stream, version))
+            return recorded
         try:
-            if self.store.postgres:
-                sql = _one_statement(tuple(len(values) for _, values in writes))
-                params = [
-                    value[c.name] for table, values in writes for value in values for c in table.columns
-                ]
-                self.cursor.execute(sql, [*params, str(recorded[-1].position)])
-            else:
-                for table, values in writes:
-                    if values:
-                        sql, parameters = _driver_upsert(self._conn.dialect, table)
-                        self.cursor.executemany(sql, [parameters(value) for value in values])
-        except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:  # (stream, version) taken
+            for table, values in writes:
+                if values:
+                    sql, parameters = _driver_upsert(self._conn.dialect, table)
+                    self.cursor.executemany(sql, [parameters(value) for value in values])
+        except sqlite3.IntegrityError as exc:  # (stream, version) taken
             raise VersionConflict(stream, version) from exc
         return recorded
 
     def _seen(self, stream: str | None, key: str | None) -> _Seen:
         sql, parameters, recorded_at = _driver_seen(self._conn.dialect)
-        self._execute(sql, parameters({"stream": stream, "key": key}))
+        self._execute((sql, parameters({"stream": stream, "key": key})))
         values = self.cursor.fetchone()
         return _Seen._make((*values[:2], recorded_at(values[2]), *values[3:]))
 
@@ -465,6 +477,12 @@ def _appended(type_: str) -> Any:
     return EVENTS_APPENDED.labels(type_)
 
 
+class _Unsent(NamedTuple):
+    statement: tuple[str, list[Any]]
+    stream: str
+    version: int
+
+
 class _Seen(NamedTuple):
     position: int | None
     hash: str | None
@@ -531,7 +549,7 @@ def _driver_stale(dialect: Dialect) -> tuple[str, Callable[[str, date, date], li
 
 @functools.lru_cache(maxsize=64)
 def _one_statement(counts: tuple[int, ...]) -> str:
-    """PostgreSQL: every write of an append and its NOTIFY as one statement, so one round trip; its
+    """PostgreSQL: every write of an append and its NOTIFY as one statement, sent in one go; its
     text depends only on how many rows go to each table, so it is built once and prepared by psycopg."""
     parts = []
     for n, (table, count) in enumerate(zip(WRITE_TABLES, counts, strict=True)):

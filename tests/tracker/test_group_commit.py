@@ -12,9 +12,10 @@ import pytest
 from tests.tracker.factories import new_store, register_actie
 from tracker.domain import MeldVoortgang, meld
 from tracker.domain_errors import ActieOnbekend
-from tracker.events import Recorded
+from tracker.events import Recorded, VoortgangGemeld
 from tracker.group_commit import GroupCommit, Write
-from tracker.store import EventStore, Idempotency
+from tracker.projections import parse_state, rows
+from tracker.store import EventStore, Idempotency, Transaction, VersionConflict
 from tracker.writes import PreconditionFailed, execute_in
 
 ACTIES = ("wilderinkshoek", "twentekanaal", "isolatiesubsidie")
@@ -128,6 +129,31 @@ async def test_a_write_that_fails_otherwise_fails_alone_and_the_rest_commit_with
         before + 1,
         before + 2,
     ]
+    assert store.verify().ok
+
+
+def taken_version(tx: Transaction) -> list[Recorded]:
+    """Appends at a version the stream already has: only the database's unique key refuses it."""
+    state = parse_state("actie", tx.seen("actie/isolatiesubsidie").state or "")
+    event = [VoortgangGemeld(status="op_koers", voortgang=5)]
+    return tx.append("actie/isolatiesubsidie", state.version - 1, event, {}, lambda rec: rows(state, rec))
+
+
+@pytest.mark.parametrize("place", [1, 2], ids=["with the next write's statement", "with the commit"])
+async def test_a_write_the_database_refuses_fails_alone_wherever_its_statement_went(
+    store: EventStore, place: int
+) -> None:
+    commits, before = commits_of(store), store.head()
+    writes = [update("wilderinkshoek", 10), update("twentekanaal", 10)]
+    writes.insert(place, taken_version)
+
+    outcomes = await run_all(GroupCommit(store), *writes)
+
+    refused = outcomes.pop(place)
+    assert isinstance(refused, VersionConflict) and refused.stream == "actie/isolatiesubsidie"
+    assert commits == [before + 1, before + 2]  # the transaction rolled back; each other write alone
+    assert [o[0].event.voortgang for o in outcomes if isinstance(o, list)] == [10, 10]
+    assert len(store.read_stream("actie/isolatiesubsidie")) == 1
     assert store.verify().ok
 
 
