@@ -27,7 +27,7 @@ import psycopg
 
 from tracker.domain_errors import DomainError
 from tracker.store import IdempotencyMismatch, WouldWait
-from tracker.writes import PreconditionFailed
+from tracker.writes import PreconditionFailed, StreamWrite
 
 if TYPE_CHECKING:
     from tracker.events import Recorded
@@ -95,6 +95,7 @@ class GroupCommit:
 
     def _in_thread(self, writes: list[Write]) -> list[Outcome]:
         with self.store.transaction() as tx:
+            tx.read_ahead([write.reads for write in writes if isinstance(write, StreamWrite)])
             outcomes = _each(tx, writes)
             # The last write's statement goes with the COMMIT. A failure other than a lost connection, after
             # which nobody knows whether the commit took, left nothing behind: each write runs again alone.

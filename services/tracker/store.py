@@ -71,7 +71,6 @@ class Idempotency:
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    head: Any  # the newest event's position, hash and recorded_at; position None on an empty log
     state: str | None  # the stream's projected state as JSON, None for a new stream
     earlier: list[Recorded] | None  # what the first request with this Idempotency-Key recorded
 
@@ -203,6 +202,11 @@ def to_recorded(row: Row[Any]) -> Recorded:
 class Transaction:
     """Under the log's lock: read what a decision needs, then append events with their projection."""
 
+    # Where the chain goes on, from the first read of the log's head (`_follow`).
+    position: int
+    prev_hash: str
+    now: datetime
+
     def __init__(self, store: EventStore, wait: bool = True) -> None:
         self.store, self.wait = store, wait
         self._done = False  # committed by `commit`, ahead of leaving the block
@@ -213,6 +217,12 @@ class Transaction:
         # PostgreSQL: appends not yet sent. An append answers nothing its caller needs: it goes with the
         # transaction's next statement, or with its COMMIT, a round trip fewer each.
         self._unsent: list[_Unsent] = []
+        # PostgreSQL, for a group of writes: what `seen` will read for each stream and key, read ahead;
+        # and the streams and keys this transaction wrote, whose rows read ahead are no longer current.
+        self._ahead: dict[tuple[str | None, str | None], _Seen] = {}
+        self._written_streams: set[str] = set()
+        self._written_keys: set[str] = set()
+        self._followed = False
 
     def __enter__(self) -> Transaction:
         self._conn = self.store._connect(self.wait)
@@ -315,12 +325,12 @@ class Transaction:
         row = self._seen(stream, idempotency.key if idempotency else None)
         self._follow(row)
         if row.fingerprint is None or idempotency is None:
-            return Seen(row, row.state, None)
+            return Seen(row.state, None)
         if row.fingerprint != idempotency.fingerprint:
             raise IdempotencyMismatch(idempotency.key)
         between = EVENT.c.position.between(row.first_position, row.last_position)
         events = self.conn.execute(select(EVENT).where(between).order_by(EVENT.c.position))
-        return Seen(row, row.state, [to_recorded(r) for r in events])
+        return Seen(row.state, [to_recorded(r) for r in events])
 
     def heads(self, kind: str) -> dict[str, str]:
         """For a bulk write: the log's head, and the projected state of every stream of a kind."""
@@ -382,6 +392,9 @@ class Transaction:
         with the transaction's next statement or its COMMIT."""
         rows, recorded = self.chain(stream, version, events, metadata)
         current, history = project(recorded)
+        self._written_streams.add(stream)
+        if idempotency:
+            self._written_keys.add(idempotency.key)
         key = idempotency and {
             "key": idempotency.key,
             "fingerprint": idempotency.fingerprint,
@@ -403,18 +416,41 @@ class Transaction:
             raise VersionConflict(stream, version) from exc
         return recorded
 
+    def read_ahead(self, reads: list[tuple[str | None, str | None]]) -> None:
+        """PostgreSQL, before a group of writes: what `seen` will read for each (stream, Idempotency-Key),
+        all in the round trip that begins the transaction, rather than a round trip for each write. A
+        stream or key that a write before it in the transaction wrote is read again when its turn comes."""
+        if not self.store.postgres or self._begun or not reads:
+            return
+        sql, parameters, seen = _driver_seen(self._conn.dialect)
+        self._begun = True  # from here on, whatever fails, the transaction is ended in `__exit__`
+        with self.driver.pipeline():  # a cursor per read: `executemany` would wait for its results at once
+            for statement in _BEGIN:
+                self.cursor.execute(*statement)
+            cursors = [self.driver.execute(sql, parameters({"stream": s, "key": k})) for s, k in reads]
+        for read, cursor in zip(reads, cursors, strict=True):
+            self._ahead[read] = seen(cursor.fetchone())
+
     def _seen(self, stream: str | None, key: str | None) -> _Seen:
-        sql, parameters, recorded_at = _driver_seen(self._conn.dialect)
+        ahead = self._ahead.pop((stream, key), None)
+        if ahead is not None and stream not in self._written_streams and key not in self._written_keys:
+            return ahead
+        sql, parameters, seen = _driver_seen(self._conn.dialect)
         self._execute((sql, parameters({"stream": stream, "key": key})))
-        values = self.cursor.fetchone()
-        return _Seen._make((*values[:2], recorded_at(values[2]), *values[3:]))
+        return seen(self.cursor.fetchone())
 
     def _follow(self, head: Any) -> None:
-        """Continue the chain from the log's head (position None on an empty log)."""
-        self.position: int = head.position or 0
-        self.prev_hash: str = head.hash if head.position else GENESIS_HASH
+        """Continue the chain from the log's head (position None on an empty log). Under the lock the head
+        moves only by this transaction's own appends, which the chain already follows: it is read once."""
+        now = self.store.clock()
+        if self._followed:
+            self.now = max(now, self.now)
+            return
+        self._followed = True
+        self.position = head.position or 0
+        self.prev_hash = head.hash if head.position else GENESIS_HASH
         # Time in the log never runs backwards, so "recorded by the end of a day" is a prefix of the log.
-        self.now = max(self.store.clock(), head.recorded_at) if head.position else self.store.clock()
+        self.now = max(now, head.recorded_at) if head.position else now
 
     def chain(
         self, stream: str, version: int, events: Sequence[Event], metadata: dict[str, Any]
@@ -494,12 +530,17 @@ class _Seen(NamedTuple):
 
 
 @functools.cache
-def _driver_seen(dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], Any], Callable[[Any], Any]]:
-    """`_SEEN` in the driver's parameter style, its parameters, and its recorded_at as a UTC datetime."""
+def _driver_seen(dialect: Dialect) -> tuple[str, Callable[[dict[str, Any]], Any], Callable[[Any], _Seen]]:
+    """`_SEEN` in the driver's parameter style, its parameters, and its row as a `_Seen`, recorded_at as a
+    UTC datetime."""
     compiled = _SEEN.compile(dialect=dialect)
     order = compiled.positiontup
     convert = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None) or (lambda value: value)
-    return str(compiled), (lambda named: tuple(named[n] for n in order)) if order else dict, convert
+
+    def seen(values: Any) -> _Seen:
+        return _Seen._make((*values[:2], convert(values[2]), *values[3:]))
+
+    return str(compiled), (lambda named: tuple(named[n] for n in order)) if order else dict, seen
 
 
 @functools.cache

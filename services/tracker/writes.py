@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from tracker import projections
@@ -50,6 +51,24 @@ def execute_in(
     if not events:
         return []
     return tx.append(stream, version, events, metadata, lambda rec: projections.rows(state, rec), idempotency)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamWrite:
+    """`execute_in` on one stream as a value, whose stream and key the group commit can read ahead."""
+
+    stream: str
+    decide: Decision
+    metadata: dict[str, Any] = field(default_factory=dict)
+    if_match: int | None = None
+    idempotency: Idempotency | None = None
+
+    def __call__(self, tx: Transaction) -> list[Recorded]:
+        return execute_in(tx, self.stream, self.decide, self.metadata, self.if_match, self.idempotency)
+
+    @property
+    def reads(self) -> tuple[str, str | None]:
+        return self.stream, self.idempotency.key if self.idempotency else None
 
 
 def _in_own_transaction(

@@ -60,7 +60,7 @@ class Schrijven:
         # The routes are async because FastAPI gives a sync route's answer a thread hop of its own, only
         # to validate it; the store's blocking work is the group commit's, in a worker thread.
         recorded = await self.tracker.writes.execute(
-            lambda tx: writes.execute_in(tx, stream, decide, meta, version, idempotency)
+            writes.StreamWrite(stream, decide, meta, version, idempotency)
         )
         return recorded_event(recorded[-1])
 
