@@ -49,8 +49,9 @@ class GroupCommit:
         self._draining: asyncio.Task[None] | None = None
 
     async def execute(self, write: Write) -> list[Recorded]:
-        """Run `write` (`writes.execute_in` on one stream, say) in a transaction with the writes of other
-        requests that queued with it; its result once that transaction is committed."""
+        """Run `write` in a transaction with the writes of other requests that queued with it; its result
+        once that transaction is committed. A `writes.StreamWrite` names what it will read: on PostgreSQL
+        the reads of all of a transaction's writes go to the server together, with its BEGIN."""
         future: asyncio.Future[list[Recorded]] = asyncio.get_running_loop().create_future()
         self._queue.append((write, future))
         if self._draining is None:
