@@ -217,11 +217,9 @@ class Transaction:
         # PostgreSQL: appends not yet sent. An append answers nothing its caller needs: it goes with the
         # transaction's next statement, or with its COMMIT, a round trip fewer each.
         self._unsent: list[_Unsent] = []
-        # PostgreSQL, for a group of writes: what `seen` will read for each stream and key, read ahead;
-        # and the streams and keys this transaction wrote, whose rows read ahead are no longer current.
+        # PostgreSQL, for a group of writes: what `seen` will read for each stream and key, read ahead and
+        # forgotten once a write of this transaction makes it stale.
         self._ahead: dict[tuple[str | None, str | None], _Seen] = {}
-        self._written_streams: set[str] = set()
-        self._written_keys: set[str] = set()
         self._followed = False
 
     def __enter__(self) -> Transaction:
@@ -392,9 +390,13 @@ class Transaction:
         with the transaction's next statement or its COMMIT."""
         rows, recorded = self.chain(stream, version, events, metadata)
         current, history = project(recorded)
-        self._written_streams.add(stream)
-        if idempotency:
-            self._written_keys.add(idempotency.key)
+        if self._ahead:
+            used = idempotency.key if idempotency else None
+            self._ahead = {
+                (s, k): row
+                for (s, k), row in self._ahead.items()
+                if s != stream and (used is None or k != used)
+            }
         key = idempotency and {
             "key": idempotency.key,
             "fingerprint": idempotency.fingerprint,
@@ -432,8 +434,7 @@ class Transaction:
             self._ahead[read] = seen(cursor.fetchone())
 
     def _seen(self, stream: str | None, key: str | None) -> _Seen:
-        ahead = self._ahead.pop((stream, key), None)
-        if ahead is not None and stream not in self._written_streams and key not in self._written_keys:
+        if (ahead := self._ahead.pop((stream, key), None)) is not None:
             return ahead
         sql, parameters, seen = _driver_seen(self._conn.dialect)
         self._execute((sql, parameters({"stream": stream, "key": key})))
