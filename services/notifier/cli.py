@@ -18,16 +18,12 @@ console = Console(stderr=True)
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8001) -> None:
     """Start the notifier: its API, and the consumer, outbox and planner beside it."""
-    import uvicorn
+    from koers.serve import become_server
 
-    from koers.malloc import one_arena
-
-    one_arena()  # before uvicorn starts any thread
     # asyncio's own event loop, not uvloop: the notifier follows one feed and answers a few requests.
     # Catching up on PostgreSQL it peaked 2.2 MB lower (98.4 against 100.6 MB), in the same time; an
     # alert took 1-3 ms longer of 25-35 (docs/PERFORMANCE.md).
-    app_path = "notifier.main:production_app"
-    uvicorn.run(app_path, factory=True, host=host, port=port, log_config=None, loop="asyncio")
+    become_server("notifier.main:production_app", one_arena=True, host=host, port=port, loop="asyncio")
 
 
 @app.command()

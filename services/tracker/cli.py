@@ -28,17 +28,15 @@ def _store() -> EventStore:
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Start the tracker's HTTP server."""
-    import uvicorn
+    from koers.serve import become_server
 
     # On SIGTERM in-flight requests finish first; a long-poll lasts at most feed_max_wait (30 s).
-    uvicorn.run(
+    become_server(
         "tracker.main:production_app",
-        factory=True,
         host=host,
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_config=None,
         access_log=False,
         timeout_graceful_shutdown=35,
     )
