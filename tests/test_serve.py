@@ -1,5 +1,6 @@
-"""The served process: the same process id as the command that started it, and without the libraries
-that only a terminal needs, though the libraries a service imports would load them."""
+"""The served process: the same process id as the command that started it; without the libraries that
+only a terminal needs, though the libraries a service imports would load them; nothing from its working
+directory."""
 
 from __future__ import annotations
 
@@ -35,18 +36,23 @@ def probe() -> ASGIApp:
     return app
 
 
-def test_the_server_keeps_the_commands_process_id_and_leaves_terminal_libraries_out(tmp_path: Path) -> None:
+def test_the_server_keeps_the_commands_process_id_and_loads_only_what_serving_needs(tmp_path: Path) -> None:
     port = free_port()
     start = (
         "import rich, typer; from koers.serve import become_server; "  # as a command line would have them
         f"become_server('tests.test_serve:probe', one_arena=True, host='127.0.0.1', port={port}, "
         "lifespan='off')"
     )
-    with (tmp_path / "serve.log").open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-c", start], cwd=ROOT, stdout=log, stderr=log)
+    # A file in the working directory must not stand in for an installed module.
+    (tmp_path / "uvicorn.py").write_text("raise ImportError('the working directory was on the module path')")
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
+    command, log = [sys.executable, "-c", start], tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=out, stderr=out)
     try:
         url = f"http://127.0.0.1:{port}/"
-        assert wait_ready(url, process, 30) is None, (tmp_path / "serve.log").read_text()
+        assert wait_ready(url, process, 30) is None, log.read_text()
         answer = httpx.get(url).json()
     finally:
         process.terminate()

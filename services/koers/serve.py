@@ -26,7 +26,9 @@ def become_server(app: str, *, one_arena: bool = False, **options: Any) -> NoRet
     sys.stdout.flush()
     sys.stderr.flush()
     arguments = json.dumps({"app": app, "one_arena": one_arena, "options": options})
-    os.execv(sys.executable, [sys.executable, "-m", "koers.serve", arguments])  # noqa: S606 (our own argv)
+    # -P: the working directory is not put on the module path, as it was not for the command's own script:
+    # a file there (a uvicorn.py, say) must not stand in for an installed module.
+    os.execv(sys.executable, [sys.executable, "-P", "-m", "koers.serve", arguments])  # noqa: S606 (our own argv)
 
 
 def _main(arguments: dict[str, Any]) -> None:
