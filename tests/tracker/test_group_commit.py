@@ -140,6 +140,8 @@ async def test_a_write_sees_what_an_earlier_one_in_its_transaction_wrote_though_
 
     assert isinstance(first, list) and isinstance(refused, refusal) and isinstance(last, list)
     assert commits == [before + 2]  # refused before it wrote anything: the others in one transaction
+    written = [row.stream for row in store.read_rows(before, 10)]
+    assert written == ["actie/wilderinkshoek", "actie/isolatiesubsidie"]  # nothing of the refused write
     assert store.verify().ok
 
 
