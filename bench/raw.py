@@ -25,7 +25,7 @@ PAGE = 1000
 
 def run(scratch: Scratch, backend: str, budget: Budget) -> list[Result]:
     url = scratch.url(backend, "raw")
-    conn = _sqlite(url) if backend == "sqlite" else _postgres(url)
+    conn = _sqlite(url) if backend == "sqlite" else postgres(url)
     insert = "INSERT INTO raw_event VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     if backend != "sqlite":
         insert = insert.replace("?", "%s")
@@ -47,7 +47,8 @@ def _sqlite(url: str) -> Any:
     return _SqliteTx(conn)
 
 
-def _postgres(url: str) -> psycopg.Connection[Any]:
+def postgres(url: str) -> psycopg.Connection[Any]:
+    """The bare driver's connection to one of our SQLAlchemy URLs."""
     return psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
 
 

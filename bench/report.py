@@ -31,6 +31,7 @@ RATIOS = [
     Ratio("eventsourcing append", "raw INSERT+COMMIT", {}),
     Ratio("HTTP feed read", "raw read log", {}),
     Ratio("eventsourcing read log", "raw read log", {}),
+    Ratio("history import", "raw bulk write", {}),
     Ratio("store append, long log", "store append, empty log", {"sqlite": 0.9, "postgresql": 0.9}),
 ]
 

@@ -36,6 +36,7 @@ BENCHES = {
     "store append, empty log",
     "store append, long log",
     "history import",
+    "raw bulk write",
 }
 
 
